@@ -22,3 +22,8 @@ pub use fault::{Fault, FromFault, IntoFault};
 pub use ser::{encode_fault, encode_response, to_value, to_vec, CallWriter};
 pub use service::{MethodInfo, Service};
 pub use value::{Struct, Value};
+pub mod client;
+pub mod server;
+
+pub use client::{BlockingClient, Client};
+pub use server::Context;

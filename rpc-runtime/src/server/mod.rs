@@ -1,0 +1,7 @@
+//! The HTTP server.
+//!
+//! SKELETON: being written.
+
+mod context;
+
+pub use context::Context;
