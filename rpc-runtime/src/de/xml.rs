@@ -337,10 +337,14 @@ impl<'a> Tokenizer<'a> {
                         self.check_ws(&t)?;
                     }
                 }
-                None => {
-                    let read = self.read()?;
-                    self.peeked = Some(read);
-                }
+                None => match self.read()? {
+                    // Reading text also reads (and keeps) the token after it.
+                    (Token::Text(t), pos) => {
+                        self.pos = pos;
+                        self.check_ws(&t)?;
+                    }
+                    mark => self.peeked = Some(mark),
+                },
             }
         }
     }
