@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use base64::Engine as _;
 use serde::de::{self, DeserializeSeed, Visitor};
 
-use super::xml::{is_xml_ws, Mark, Tag, Token, Tokenizer};
+use super::xml::{is_xml_ws, Mark, Tag, Tok, Tokenizer};
 use crate::config::Config;
 use crate::datetime::DATETIME_TOKEN;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
@@ -212,12 +212,12 @@ impl<'a> Deserializer<'a> {
             return Ok(Header::Untyped(Cow::Borrowed("")));
         }
         let (tag, empty) = match self.tok.next()? {
-            Token::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(Cow::Borrowed(""))),
-            Token::Mark(m) => self.type_mark(m)?,
-            Token::Text(t) => match self.tok.next()? {
-                Token::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(t)),
-                Token::Mark(m) => {
-                    if !is_xml_ws(&t) {
+            Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(Cow::Borrowed(""))),
+            Tok::Mark(m) => self.type_mark(m)?,
+            Tok::Text => match self.tok.next()? {
+                Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(self.tok.take_text())),
+                Tok::Mark(m) => {
+                    if !is_xml_ws(&self.tok.take_text()) {
                         return Err(Error::new(
                             ErrorKind::Invalid,
                             "text beside the type element of a <value>",
@@ -226,7 +226,7 @@ impl<'a> Deserializer<'a> {
                     }
                     self.type_mark(m)?
                 }
-                Token::Text(_) => {
+                Tok::Text => {
                     return Err(Error::new(ErrorKind::Invalid, "unexpected text")
                         .at_offset(self.tok.pos()));
                 }
@@ -262,15 +262,15 @@ impl<'a> Deserializer<'a> {
             return Ok(Cow::Borrowed(""));
         }
         match self.tok.next()? {
-            Token::Mark(Mark::End(_)) => Ok(Cow::Borrowed("")),
-            Token::Text(t) => match self.tok.next()? {
-                Token::Mark(Mark::End(_)) => Ok(t),
-                Token::Mark(other) => Err(self.element_in_leaf(other, tag)),
-                Token::Text(_) => {
+            Tok::Mark(Mark::End(_)) => Ok(Cow::Borrowed("")),
+            Tok::Text => match self.tok.next()? {
+                Tok::Mark(Mark::End(_)) => Ok(self.tok.take_text()),
+                Tok::Mark(other) => Err(self.element_in_leaf(other, tag)),
+                Tok::Text => {
                     Err(Error::new(ErrorKind::Invalid, "unexpected text").at_offset(self.tok.pos()))
                 }
             },
-            Token::Mark(other) => Err(self.element_in_leaf(other, tag)),
+            Tok::Mark(other) => Err(self.element_in_leaf(other, tag)),
         }
     }
 

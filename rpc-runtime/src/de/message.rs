@@ -6,7 +6,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 
 use super::deserializer::Deserializer;
-use super::xml::{Mark, Tag, Token};
+use super::xml::{Mark, Tag, Tok};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::fault::Fault;
@@ -246,19 +246,19 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
     }
     let name = match de.tok.next_mark()? {
         Mark::Start(Tag::MethodName) => match de.tok.next()? {
-            Token::Text(t) => {
+            Tok::Text => {
                 match de.tok.next()? {
-                    Token::Mark(Mark::End(Tag::MethodName)) => {}
-                    Token::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
-                    Token::Text(_) => {
+                    Tok::Mark(Mark::End(Tag::MethodName)) => {}
+                    Tok::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
+                    Tok::Text => {
                         return Err(Error::new(ErrorKind::Invalid, "unexpected text")
                             .at_offset(de.tok.pos()));
                     }
                 }
-                t
+                de.tok.take_text()
             }
-            Token::Mark(Mark::End(_)) => Cow::Borrowed(""),
-            Token::Mark(other) => return Err(de.unexpected(other, "the method name")),
+            Tok::Mark(Mark::End(_)) => Cow::Borrowed(""),
+            Tok::Mark(other) => return Err(de.unexpected(other, "the method name")),
         },
         Mark::Empty(Tag::MethodName) => Cow::Borrowed(""),
         other => return Err(de.unexpected(other, "<methodName>")),

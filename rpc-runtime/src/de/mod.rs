@@ -58,3 +58,15 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
     }
     &s[..end]
 }
+
+#[doc(hidden)]
+pub fn tokenize_count(xml: &[u8]) -> usize {
+    let mut t = xml::Tokenizer::new(xml);
+    let mut n = 0;
+    loop {
+        match t.next() {
+            Ok(xml::Tok::Mark(xml::Mark::Eof)) | Err(_) => return n,
+            Ok(_) => n += 1,
+        }
+    }
+}
