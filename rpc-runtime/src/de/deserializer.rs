@@ -133,6 +133,14 @@ pub(crate) fn parse_double(text: &str, allow_non_finite: bool) -> Result<f64> {
     Ok(v)
 }
 
+/// Checks the text of a `<dateTime.iso8601>`, so a bad one is a type error with an
+/// offset rather than a message from inside the receiver's visitor.
+fn check_datetime(text: &str) -> Result<()> {
+    crate::DateTime::parse(text)
+        .map(|_| ())
+        .map_err(|e| e.with_types("dateTime.iso8601", "dateTime.iso8601"))
+}
+
 /// Decodes base64 text, ignoring ASCII whitespace; `scratch` is reused between calls.
 pub(crate) fn decode_base64(text: &str, scratch: &mut Vec<u8>) -> Result<Vec<u8>> {
     let bytes = text.as_bytes();
@@ -768,7 +776,10 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
                     Tag::Base64 => visitor.visit_byte_buf(
                         decode_base64(&text, &mut self.scratch).map_err(|e: Error| e.at_offset(at))?,
                     ),
-                    Tag::DateTime => visitor.visit_newtype_struct(StrDe(text)),
+                    Tag::DateTime => {
+                        check_datetime(&text).map_err(|e| e.at_offset(at))?;
+                        visitor.visit_newtype_struct(StrDe(text))
+                    }
                     _ => Err(Error::new(ErrorKind::Invalid, "not a type element")),
                 }
             }
@@ -880,6 +891,7 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
     ) -> Result<V::Value> {
         if name == DATETIME_TOKEN {
             let text = self.scalar_text("dateTime.iso8601", |t| t == Tag::DateTime)?;
+            check_datetime(&text).map_err(|e| e.at_offset(self.at))?;
             return visitor
                 .visit_newtype_struct(StrDe(text))
                 .map_err(|e: Error| e.at_offset(self.at));
