@@ -3,10 +3,10 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use quick_xml::events::Event;
+use criterion::{Criterion, criterion_group, criterion_main};
 use quick_xml::Reader;
-use rpc_runtime::{parse_call, Config, Value};
+use quick_xml::events::Event;
+use rpc_runtime::{Config, Value, parse_call};
 use serde::Deserialize;
 
 const MEDIUM: &[u8] = include_bytes!("../../../shared/bench/medium.xml");

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use rpc_runtime::de::from_slice_with_config;
 use rpc_runtime::{
-    from_slice, from_value, parse_call, parse_response, Binary, Config, DateTime, ErrorKind, Fault,
-    Struct, Value,
+    Binary, Config, DateTime, ErrorKind, Fault, Struct, Value, from_slice, from_value, parse_call,
+    parse_response,
 };
 use serde::Deserialize;
 
@@ -25,12 +25,18 @@ fn c4_leniency_matches_python() {
         ("<int>+5</int>", Value::Int(5)),
         ("<int>007</int>", Value::Int(7)),
         ("<i4>-31</i4>", Value::Int(-31)),
-        ("<i8>9007199254740993</i8>", Value::Long(9_007_199_254_740_993)),
+        (
+            "<i8>9007199254740993</i8>",
+            Value::Long(9_007_199_254_740_993),
+        ),
         ("<i8>5</i8>", Value::Long(5)),
         ("<ex:i8>5</ex:i8>", Value::Long(5)),
         ("<i1>5</i1>", Value::Int(5)),
         ("<i2>-300</i2>", Value::Int(-300)),
-        ("<biginteger>123456789012</biginteger>", Value::Long(123_456_789_012)),
+        (
+            "<biginteger>123456789012</biginteger>",
+            Value::Long(123_456_789_012),
+        ),
         ("<ex:nil/>", Value::Nil),
         ("<nil></nil>", Value::Nil),
         ("<nil/>", Value::Nil),
@@ -55,7 +61,10 @@ fn c4_leniency_matches_python() {
         ("<string><![CDATA[a<b&c]]></string>", s("a<b&c")),
         ("<![CDATA[x]]>y", s("xy")),
         ("<string>&#x42;</string>", s("B")),
-        ("<string>&lt;&amp;&gt;&quot;&apos;&#65;&#x42;</string>", s("<&>\"'AB")),
+        (
+            "<string>&lt;&amp;&gt;&quot;&apos;&#65;&#x42;</string>",
+            s("<&>\"'AB"),
+        ),
         ("<string>a\r\nb\rc</string>", s("a\nb\nc")),
         ("<string>a&#13;b</string>", s("a\rb")),
         ("<double>1e+16</double>", Value::Double(1e16)),
@@ -101,10 +110,19 @@ fn c5_strictness_matches_python() {
         ("<double></double>", ErrorKind::Type),
         ("<base64>eW9</base64>", ErrorKind::Type),
         ("<base64>e*W9</base64>", ErrorKind::Type),
-        ("<dateTime.iso8601>yesterday</dateTime.iso8601>", ErrorKind::Type),
+        (
+            "<dateTime.iso8601>yesterday</dateTime.iso8601>",
+            ErrorKind::Type,
+        ),
         ("<foo>1</foo>", ErrorKind::Invalid),
-        ("<ex:dateTime>2020-01-01T00:00:00</ex:dateTime>", ErrorKind::Invalid),
-        ("<ex:serializable>AAAA</ex:serializable>", ErrorKind::Invalid),
+        (
+            "<ex:dateTime>2020-01-01T00:00:00</ex:dateTime>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<ex:serializable>AAAA</ex:serializable>",
+            ErrorKind::Invalid,
+        ),
         ("<ex:dom><a/></ex:dom>", ErrorKind::Invalid),
         ("<bigdecimal>1.10</bigdecimal>", ErrorKind::Invalid),
         ("<string>&#1;</string>", ErrorKind::Syntax),
@@ -118,7 +136,10 @@ fn c5_strictness_matches_python() {
         ("<array><value/></array>", ErrorKind::Invalid),
         ("<array><data>x</data></array>", ErrorKind::Invalid),
         ("<struct><value/></struct>", ErrorKind::Invalid),
-        ("<array><data></data><data></data></array>", ErrorKind::Invalid),
+        (
+            "<array><data></data><data></data></array>",
+            ErrorKind::Invalid,
+        ),
     ];
     for (xml, kind) in cases {
         let e = val(xml).expect_err(xml);
@@ -128,7 +149,8 @@ fn c5_strictness_matches_python() {
     // A truncated document and a response without params or fault.
     let e = from_slice::<Value>(b"<value><int>5</int>").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Syntax);
-    let e = parse_response::<Value>(b"<methodResponse></methodResponse>", &Config::default()).unwrap_err();
+    let e = parse_response::<Value>(b"<methodResponse></methodResponse>", &Config::default())
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Invalid);
 }
 
@@ -146,7 +168,9 @@ fn c6_response_param_count_policy() {
 }
 
 fn fault_doc(members: &str) -> String {
-    format!("<methodResponse><fault><value><struct>{members}</struct></value></fault></methodResponse>")
+    format!(
+        "<methodResponse><fault><value><struct>{members}</struct></value></fault></methodResponse>"
+    )
 }
 
 #[test]
@@ -167,8 +191,11 @@ fn c7_fault_members() {
     }
     // A string faultCode is a type error; a missing member is an error.
     let bad_code = "<member><name>faultCode</name><value><string>Server</string></value></member>";
-    let e = parse_response::<i32>(fault_doc(&format!("{bad_code}{string}")).as_bytes(), &config)
-        .unwrap_err();
+    let e = parse_response::<i32>(
+        fault_doc(&format!("{bad_code}{string}")).as_bytes(),
+        &config,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
     assert_eq!((e.expected(), e.found()), (Some("int"), Some("string")));
     for members in [string.to_owned(), code.to_owned(), String::new()] {
@@ -183,8 +210,11 @@ fn c7_fault_members() {
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
     // Duplicate fault members are rejected like any duplicate member.
-    let e = parse_response::<i32>(fault_doc(&format!("{code}{code}{string}")).as_bytes(), &config)
-        .unwrap_err();
+    let e = parse_response::<i32>(
+        fault_doc(&format!("{code}{code}{string}")).as_bytes(),
+        &config,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Invalid);
 }
 
@@ -209,8 +239,16 @@ fn c9_datetime_forms() {
         " 19980717T14:08:55 ",
     ] {
         let xml = format!("<value><dateTime.iso8601>{text}</dateTime.iso8601></value>");
-        assert_eq!(from_slice::<DateTime>(xml.as_bytes()).unwrap(), expected, "{text}");
-        assert_eq!(from_slice::<Value>(xml.as_bytes()).unwrap(), Value::DateTime(expected), "{text}");
+        assert_eq!(
+            from_slice::<DateTime>(xml.as_bytes()).unwrap(),
+            expected,
+            "{text}"
+        );
+        assert_eq!(
+            from_slice::<Value>(xml.as_bytes()).unwrap(),
+            Value::DateTime(expected),
+            "{text}"
+        );
     }
 }
 
@@ -228,12 +266,18 @@ fn non_finite_doubles_follow_the_config() {
 
 #[test]
 fn integer_ranges() {
-    assert_eq!(from_slice::<i32>(b"<value><i4>2147483647</i4></value>").unwrap(), i32::MAX);
+    assert_eq!(
+        from_slice::<i32>(b"<value><i4>2147483647</i4></value>").unwrap(),
+        i32::MAX
+    );
     let e = from_slice::<i32>(b"<value><i4>2147483648</i4></value>").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
     let e = from_slice::<i32>(b"<value><i4>-2147483649</i4></value>").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
-    assert_eq!(from_slice::<i64>(b"<value><int>5</int></value>").unwrap(), 5);
+    assert_eq!(
+        from_slice::<i64>(b"<value><int>5</int></value>").unwrap(),
+        5
+    );
     assert_eq!(
         from_slice::<i64>(b"<value><i8>-9223372036854775808</i8></value>").unwrap(),
         i64::MIN
@@ -248,10 +292,23 @@ fn integer_ranges() {
     let e = from_slice::<u32>(b"<value><int>-1</int></value>").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
     // An <int> beyond 32 bits reads as Long into a Value, as no bits are lost.
-    assert_eq!(val("<int>2147483648</int>").unwrap(), Value::Long(2_147_483_648));
+    assert_eq!(
+        val("<int>2147483648</int>").unwrap(),
+        Value::Long(2_147_483_648)
+    );
     // Integers are not doubles and doubles are not integers.
-    assert_eq!(from_slice::<f64>(b"<value><int>1</int></value>").unwrap_err().kind(), ErrorKind::Type);
-    assert_eq!(from_slice::<i32>(b"<value><double>1</double></value>").unwrap_err().kind(), ErrorKind::Type);
+    assert_eq!(
+        from_slice::<f64>(b"<value><int>1</int></value>")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Type
+    );
+    assert_eq!(
+        from_slice::<i32>(b"<value><double>1</double></value>")
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Type
+    );
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -323,7 +380,10 @@ fn serde_mapping() {
     assert_eq!(r.nothing, None);
     assert_eq!(r.tuple, (1, true));
     assert_eq!(r.bytes, vec![0, 1, 255]);
-    assert_eq!(r.map.into_iter().collect::<Vec<_>>(), vec![("a".into(), 1), ("b".into(), 2)]);
+    assert_eq!(
+        r.map.into_iter().collect::<Vec<_>>(),
+        vec![("a".into(), 1), ("b".into(), 2)]
+    );
     assert_eq!(r.by_number.get(&7).map(String::as_str), Some("seven"));
     assert_eq!(
         r.shape,
@@ -368,10 +428,16 @@ fn enum_and_tuple_errors() {
     )
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
-    let e = from_slice::<(i32, i32)>(b"<value><array><data><value><int>1</int></value></data></array></value>").unwrap_err();
+    let e = from_slice::<(i32, i32)>(
+        b"<value><array><data><value><int>1</int></value></data></array></value>",
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
     // char takes one character.
-    assert_eq!(from_slice::<char>(b"<value>ab</value>").unwrap_err().kind(), ErrorKind::Type);
+    assert_eq!(
+        from_slice::<char>(b"<value>ab</value>").unwrap_err().kind(),
+        ErrorKind::Type
+    );
 }
 
 #[test]
@@ -390,13 +456,20 @@ fn type_mismatches_name_both_types() {
             _ => from_slice::<HashMap<String, i32>>(xml).unwrap_err(),
         };
         assert_eq!(e.kind(), ErrorKind::Type, "{e}");
-        assert_eq!((e.expected(), e.found()), (Some(*expected), Some(*found)), "{e}");
+        assert_eq!(
+            (e.expected(), e.found()),
+            (Some(*expected), Some(*found)),
+            "{e}"
+        );
         assert!(e.offset().is_some());
     }
     let e = from_slice::<Binary>(b"<value>text</value>").unwrap_err();
     assert_eq!((e.expected(), e.found()), (Some("base64"), Some("string")));
     let e = from_slice::<DateTime>(b"<value>19980717T14:08:55</value>").unwrap_err();
-    assert_eq!((e.expected(), e.found()), (Some("dateTime.iso8601"), Some("string")));
+    assert_eq!(
+        (e.expected(), e.found()),
+        (Some("dateTime.iso8601"), Some("string"))
+    );
     let e = from_slice::<()>(b"<value><int>1</int></value>").unwrap_err();
     assert_eq!((e.expected(), e.found()), (Some("nil"), Some("int")));
 }
@@ -419,18 +492,33 @@ fn from_value_rules_and_paths() {
 
     assert_eq!(from_value::<i64>(Value::Int(5)).unwrap(), 5);
     assert_eq!(from_value::<i8>(Value::Long(5)).unwrap(), 5);
-    assert_eq!(from_value::<u8>(Value::Int(300)).unwrap_err().kind(), ErrorKind::Type);
+    assert_eq!(
+        from_value::<u8>(Value::Int(300)).unwrap_err().kind(),
+        ErrorKind::Type
+    );
     assert_eq!(from_value::<Option<i32>>(Value::Nil).unwrap(), None);
     assert_eq!(from_value::<()>(Value::Nil).unwrap(), ());
-    assert_eq!(from_value::<Binary>(Value::Binary(vec![1, 2])).unwrap().0, vec![1, 2]);
+    assert_eq!(
+        from_value::<Binary>(Value::Binary(vec![1, 2])).unwrap().0,
+        vec![1, 2]
+    );
     let dt = DateTime::new(2020, 1, 2, 3, 4, 5).unwrap();
     assert_eq!(from_value::<DateTime>(Value::DateTime(dt)).unwrap(), dt);
-    assert_eq!(from_value::<Value>(Value::DateTime(dt)).unwrap(), Value::DateTime(dt));
+    assert_eq!(
+        from_value::<Value>(Value::DateTime(dt)).unwrap(),
+        Value::DateTime(dt)
+    );
     assert_eq!(from_value::<Shape>(s("Empty")).unwrap(), Shape::Empty);
     let mut circle = Struct::new();
     circle.insert("Circle", Value::Double(2.0));
-    assert_eq!(from_value::<Shape>(Value::Struct(circle)).unwrap(), Shape::Circle(2.0));
-    assert_eq!(from_value::<String>(Value::Int(1)).unwrap_err().kind(), ErrorKind::Type);
+    assert_eq!(
+        from_value::<Shape>(Value::Struct(circle)).unwrap(),
+        Shape::Circle(2.0)
+    );
+    assert_eq!(
+        from_value::<String>(Value::Int(1)).unwrap_err().kind(),
+        ErrorKind::Type
+    );
     // A Value round-trips through from_value unchanged.
     let doc = val("<struct><member><name>a</name><value><array><data><value><i8>1</i8></value><value><base64>AA==</base64></value></data></array></value></member></struct>").unwrap();
     assert_eq!(from_value::<Value>(doc.clone()).unwrap(), doc);
@@ -455,7 +543,10 @@ fn params_api() {
     assert_eq!(call.params.next::<i32>().unwrap(), 1);
     let e = call.params.finish().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Type);
-    assert!(e.to_string().contains("takes 1") && e.to_string().contains("has 3"), "{e}");
+    assert!(
+        e.to_string().contains("takes 1") && e.to_string().contains("has 3"),
+        "{e}"
+    );
 
     // A param of the wrong type carries its index.
     let mut call = parse_call(xml, &config).unwrap();
@@ -483,7 +574,11 @@ fn params_api() {
 #[test]
 fn method_names() {
     let config = Config::default();
-    let call = parse_call(b"<methodCall><methodName> a&amp;b.c </methodName></methodCall>", &config).unwrap();
+    let call = parse_call(
+        b"<methodCall><methodName> a&amp;b.c </methodName></methodCall>",
+        &config,
+    )
+    .unwrap();
     assert_eq!(call.name, " a&b.c ");
     for xml in [
         "<methodCall><methodName></methodName></methodCall>",
@@ -522,7 +617,11 @@ fn error_paths_point_at_the_value() {
     assert_eq!(e.path().as_deref(), Some("params[1].tags[2]"));
     assert_eq!((e.expected(), e.found()), (Some("string"), Some("int")));
     let offset = e.offset().unwrap() as usize;
-    assert!(xml[offset..].starts_with("<int>3</int>"), "offset {offset}: {}", &xml[offset..]);
+    assert!(
+        xml[offset..].starts_with("<int>3</int>"),
+        "offset {offset}: {}",
+        &xml[offset..]
+    );
     assert_eq!(
         e.to_string(),
         format!("expected string, found int at params[1].tags[2] (byte {offset})")

@@ -4,7 +4,7 @@
 use std::net::TcpListener;
 
 use rpc_runtime::de::from_slice_with_config;
-use rpc_runtime::{from_slice, parse_call, parse_response, Config, ErrorKind, Fault, Value};
+use rpc_runtime::{Config, ErrorKind, Fault, Value, from_slice, parse_call, parse_response};
 use serde::Deserialize;
 
 fn call_values(xml: &[u8], config: &Config) -> rpc_runtime::Result<Vec<Value>> {
@@ -13,7 +13,9 @@ fn call_values(xml: &[u8], config: &Config) -> rpc_runtime::Result<Vec<Value>> {
 }
 
 fn call_with(param: &str) -> String {
-    format!("<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><params><param>{param}</param></params></methodCall>")
+    format!(
+        "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><params><param>{param}</param></params></methodCall>"
+    )
 }
 
 const BILLION_LAUGHS: &str = r#"<?xml version="1.0"?>
@@ -182,7 +184,10 @@ fn a7_a8_depth_limit() {
         // Ignored values and extra parameters are bounded too.
         let mut call = parse_call(deep.as_bytes(), &config).unwrap();
         assert_eq!(
-            call.params.next::<serde::de::IgnoredAny>().unwrap_err().kind(),
+            call.params
+                .next::<serde::de::IgnoredAny>()
+                .unwrap_err()
+                .kind(),
             ErrorKind::Limit
         );
         let call = parse_call(deep.as_bytes(), &config).unwrap();
@@ -191,7 +196,9 @@ fn a7_a8_depth_limit() {
     // The default is 64.
     let deep = call_with(&nested(65));
     assert_eq!(
-        call_values(deep.as_bytes(), &Config::default()).unwrap_err().kind(),
+        call_values(deep.as_bytes(), &Config::default())
+            .unwrap_err()
+            .kind(),
         ErrorKind::Limit
     );
     // Structs count like arrays.
@@ -201,7 +208,9 @@ fn a7_a8_depth_limit() {
     }
     let config = Config::default().max_depth(5);
     assert_eq!(
-        from_slice_with_config::<Value>(s.as_bytes(), &config).unwrap_err().kind(),
+        from_slice_with_config::<Value>(s.as_bytes(), &config)
+            .unwrap_err()
+            .kind(),
         ErrorKind::Limit
     );
     assert!(from_slice_with_config::<Value>(s.as_bytes(), &Config::default().max_depth(6)).is_ok());
@@ -218,9 +227,14 @@ fn a9_deep_nesting_on_a_small_stack() {
         .spawn(move || {
             let typed = {
                 let mut call = parse_call(xml.as_bytes(), &Config::default()).unwrap();
-                call.params.next::<Vec<Value>>().map(|_| ()).map_err(|e| e.kind())
+                call.params
+                    .next::<Vec<Value>>()
+                    .map(|_| ())
+                    .map_err(|e| e.kind())
             };
-            let values = call_values(xml.as_bytes(), &Config::default()).map(|_| ()).map_err(|e| e.kind());
+            let values = call_values(xml.as_bytes(), &Config::default())
+                .map(|_| ())
+                .map_err(|e| e.kind());
             let ignored = parse_call(xml.as_bytes(), &Config::default())
                 .unwrap()
                 .params
@@ -269,7 +283,10 @@ fn a10_every_prefix_fails() {
     let end = VALID_CALL.find("</methodCall>").unwrap() + "</methodCall>".len();
     for cut in 0..end {
         let prefix = &full[..cut];
-        assert!(call_values(prefix, &config).is_err(), "prefix of {cut} bytes was accepted");
+        assert!(
+            call_values(prefix, &config).is_err(),
+            "prefix of {cut} bytes was accepted"
+        );
         // Also typed, and through finish.
         if let Ok(mut call) = parse_call(prefix, &config) {
             let r = call
@@ -286,25 +303,70 @@ fn a10_every_prefix_fails() {
 fn a11_structure_violations() {
     let config = Config::default();
     let cases = [
-        ("<methodCall><methodName>m</methodName></methodCall><methodCall/>", ErrorKind::Syntax),
-        ("<methodCall><methodName>m</methodName></methodCall>trailing", ErrorKind::Syntax),
-        ("<methodCall>text<methodName>m</methodName></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName>text</methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params>x<param><value/></param></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName a='1'>m</methodName></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params><param><value><int x=\"1\">1</int></value></param></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><foo/></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params><param><value><ex:serializable>rO0=</ex:serializable></value></param></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params><param><value><ex:dom><x/></ex:dom></value></param></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params><param></param></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params><param><value/><value/></param></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params><value/></params></methodCall>", ErrorKind::Invalid),
-        ("<methodCall><methodName>m</methodName><params/><params/></methodCall>", ErrorKind::Invalid),
+        (
+            "<methodCall><methodName>m</methodName></methodCall><methodCall/>",
+            ErrorKind::Syntax,
+        ),
+        (
+            "<methodCall><methodName>m</methodName></methodCall>trailing",
+            ErrorKind::Syntax,
+        ),
+        (
+            "<methodCall>text<methodName>m</methodName></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName>text</methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params>x<param><value/></param></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName a='1'>m</methodName></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params><param><value><int x=\"1\">1</int></value></param></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><foo/></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params><param><value><ex:serializable>rO0=</ex:serializable></value></param></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params><param><value><ex:dom><x/></ex:dom></value></param></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params><param></param></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params><param><value/><value/></param></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params><value/></params></methodCall>",
+            ErrorKind::Invalid,
+        ),
+        (
+            "<methodCall><methodName>m</methodName><params/><params/></methodCall>",
+            ErrorKind::Invalid,
+        ),
         ("<foo/>", ErrorKind::Invalid),
         ("<value/>", ErrorKind::Invalid),
         ("", ErrorKind::Syntax),
         ("   ", ErrorKind::Syntax),
-        ("<methodCall><methodName>m</methodName></wrong>", ErrorKind::Syntax),
+        (
+            "<methodCall><methodName>m</methodName></wrong>",
+            ErrorKind::Syntax,
+        ),
     ];
     for (xml, kind) in cases {
         let e = call_values(xml.as_bytes(), &config).unwrap_err();
@@ -312,7 +374,10 @@ fn a11_structure_violations() {
     }
     // Namespace declarations are the one kind of attribute allowed (Apache declares `ex`).
     let apache = "<methodCall xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\"><methodName>m</methodName><params><param><value><ex:i8>5</ex:i8></value></param></params></methodCall>";
-    assert_eq!(call_values(apache.as_bytes(), &config).unwrap(), vec![Value::Long(5)]);
+    assert_eq!(
+        call_values(apache.as_bytes(), &config).unwrap(),
+        vec![Value::Long(5)]
+    );
 }
 
 #[test]
@@ -362,7 +427,10 @@ fn a13_bad_members() {
         .collect();
     members.push_str("<member><name>m42</name><value/></member>");
     let xml = format!("<value><struct>{members}</struct></value>");
-    assert_eq!(from_slice::<Value>(xml.as_bytes()).unwrap_err().kind(), ErrorKind::Invalid);
+    assert_eq!(
+        from_slice::<Value>(xml.as_bytes()).unwrap_err().kind(),
+        ErrorKind::Invalid
+    );
     assert_eq!(
         from_slice::<std::collections::HashMap<String, Value>>(xml.as_bytes())
             .unwrap_err()
@@ -371,7 +439,10 @@ fn a13_bad_members() {
     );
     // Names differing only by entity encoding are the same name.
     let xml = "<value><struct><member><name>a&amp;</name><value/></member><member><name>a&#38;</name><value/></member></struct></value>";
-    assert_eq!(from_slice::<Value>(xml.as_bytes()).unwrap_err().kind(), ErrorKind::Invalid);
+    assert_eq!(
+        from_slice::<Value>(xml.as_bytes()).unwrap_err().kind(),
+        ErrorKind::Invalid
+    );
 }
 
 #[test]
@@ -383,7 +454,11 @@ fn a14_width_limits() {
             .map(|i| format!("<member><name>k{i}</name><value><int>{i}</int></value></member>"))
             .collect()
     };
-    let items = |n: usize| -> String { (0..n).map(|i| format!("<value><int>{i}</int></value>")).collect() };
+    let items = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("<value><int>{i}</int></value>"))
+            .collect()
+    };
     let ok = format!("<value><struct>{}</struct></value>", members(limit));
     let v: Value = from_slice_with_config(ok.as_bytes(), &config).unwrap();
     assert_eq!(v.as_struct().unwrap().len(), limit);
@@ -393,10 +468,16 @@ fn a14_width_limits() {
     let e = from_slice_with_config::<serde::de::IgnoredAny>(over.as_bytes(), &config).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Limit);
 
-    let ok = format!("<value><array><data>{}</data></array></value>", items(limit));
+    let ok = format!(
+        "<value><array><data>{}</data></array></value>",
+        items(limit)
+    );
     let v: Vec<i32> = from_slice_with_config(ok.as_bytes(), &config).unwrap();
     assert_eq!(v.len(), limit);
-    let over = format!("<value><array><data>{}</data></array></value>", items(limit + 1));
+    let over = format!(
+        "<value><array><data>{}</data></array></value>",
+        items(limit + 1)
+    );
     for e in [
         from_slice_with_config::<Vec<i32>>(over.as_bytes(), &config).unwrap_err(),
         from_slice_with_config::<Value>(over.as_bytes(), &config).unwrap_err(),
@@ -429,8 +510,14 @@ fn a16_scalars() {
         ("<boolean>2</boolean>", None),
         ("<boolean>true</boolean>", None),
         ("<boolean>01</boolean>", None),
-        ("<dateTime.iso8601>19981317T14:08:55</dateTime.iso8601>", None),
-        ("<dateTime.iso8601>19980230T14:08:55</dateTime.iso8601>", None),
+        (
+            "<dateTime.iso8601>19981317T14:08:55</dateTime.iso8601>",
+            None,
+        ),
+        (
+            "<dateTime.iso8601>19980230T14:08:55</dateTime.iso8601>",
+            None,
+        ),
         ("<dateTime.iso8601></dateTime.iso8601>", None),
         ("<base64>!!!!</base64>", None),
         ("<base64>AAA</base64>", None),
@@ -464,17 +551,26 @@ fn a17_many_attributes() {
 fn a18_response_side() {
     let config = Config::default();
     let fault = |members: &str| {
-        format!("<methodResponse><fault><value><struct>{members}</struct></value></fault></methodResponse>")
+        format!(
+            "<methodResponse><fault><value><struct>{members}</struct></value></fault></methodResponse>"
+        )
     };
     let code = "<member><name>faultCode</name><value><int>3</int></value></member>";
     let string = "<member><name>faultString</name><value>boom</value></member>";
-    let cause = "<member><name>faultCause</name><value><base64>rO0ABXNyAA==</base64></value></member>";
+    let cause =
+        "<member><name>faultCause</name><value><base64>rO0ABXNyAA==</base64></value></member>";
     // Extra members are not interpreted, only skipped.
-    let r = parse_response::<Value>(fault(&format!("{code}{cause}{string}")).as_bytes(), &config).unwrap();
+    let r = parse_response::<Value>(fault(&format!("{code}{cause}{string}")).as_bytes(), &config)
+        .unwrap();
     assert_eq!(r, Err(Fault::new(3, "boom")));
     assert!(parse_response::<Value>(fault(string).as_bytes(), &config).is_err());
     let two = "<methodResponse><params><param><value>a</value></param><param><value>b</value></param></params></methodResponse>";
-    assert_eq!(parse_response::<Value>(two.as_bytes(), &config).unwrap_err().kind(), ErrorKind::Invalid);
+    assert_eq!(
+        parse_response::<Value>(two.as_bytes(), &config)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Invalid
+    );
     for xml in [
         "<methodResponse><params><param><value>a</value></param></params><fault><value><struct/></value></fault></methodResponse>",
         "<methodResponse><fault><value><struct/></value></fault><params/></methodResponse>",
@@ -486,7 +582,10 @@ fn a18_response_side() {
         "<methodResponse><params><param><value>a</value></param></params></methodResponse><x/>",
         "<methodResponse><params><param><value>a</value></param></params>",
     ] {
-        assert!(parse_response::<Value>(xml.as_bytes(), &config).is_err(), "{xml}");
+        assert!(
+            parse_response::<Value>(xml.as_bytes(), &config).is_err(),
+            "{xml}"
+        );
     }
     // A typed result of the wrong type carries the param path.
     let ok = "<methodResponse><params><param><value><array><data><value>x</value></data></array></value></param></params></methodResponse>";

@@ -1,7 +1,7 @@
 //! The captured bodies of the wire research (Python 3.11 as client and server), byte for
 //! byte, and what they decode to.
 
-use rpc_runtime::{parse_call, parse_response, Binary, Config, DateTime, Fault, Struct, Value};
+use rpc_runtime::{Binary, Config, DateTime, Fault, Struct, Value, parse_call, parse_response};
 use serde::Deserialize;
 
 const ADD_CALL: &str = "<?xml version='1.0'?>
@@ -254,9 +254,11 @@ fn add_call_typed_and_as_values() {
 
 #[test]
 fn add_response() {
-    let r: Result<i32, Fault> = parse_response(ADD_RESPONSE.as_bytes(), &Config::default()).unwrap();
+    let r: Result<i32, Fault> =
+        parse_response(ADD_RESPONSE.as_bytes(), &Config::default()).unwrap();
     assert_eq!(r, Ok(15));
-    let r: Result<Value, Fault> = parse_response(ADD_RESPONSE.as_bytes(), &Config::default()).unwrap();
+    let r: Result<Value, Fault> =
+        parse_response(ADD_RESPONSE.as_bytes(), &Config::default()).unwrap();
     assert_eq!(r, Ok(Value::Int(15)));
 }
 
@@ -273,7 +275,12 @@ fn echo_every_type_as_values() {
         Value::DateTime(DateTime::new(1998, 7, 17, 14, 8, 55).unwrap()),
         Value::Binary(b"you can't read this!".to_vec()),
         st(&[("lowerBound", Value::Int(18)), ("upperBound", Value::Nil)]),
-        Value::Array(vec![Value::Int(12), s("Egypt"), Value::Bool(false), Value::Int(-31)]),
+        Value::Array(vec![
+            Value::Int(12),
+            s("Egypt"),
+            Value::Bool(false),
+            Value::Int(-31),
+        ]),
         s("é✓"),
     ];
     assert_eq!(values, expected);
@@ -323,7 +330,10 @@ fn echo_every_type_typed() {
             Item::Int(-31)
         ]
     );
-    assert_eq!(p.next::<char>().map_err(|e| e.kind()), Err(rpc_runtime::ErrorKind::Type));
+    assert_eq!(
+        p.next::<char>().map_err(|e| e.kind()),
+        Err(rpc_runtime::ErrorKind::Type)
+    );
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -373,7 +383,10 @@ fn multicall_response() {
         r.unwrap(),
         vec![
             Entry::Ok((5,)),
-            Entry::Fault(Fault::new(1, "<class 'ZeroDivisionError'>:division by zero")),
+            Entry::Fault(Fault::new(
+                1,
+                "<class 'ZeroDivisionError'>:division by zero"
+            )),
             Entry::Fault(Fault::new(42, "custom fault <&>")),
         ]
     );
@@ -381,7 +394,10 @@ fn multicall_response() {
         parse_response(MULTICALL_RESPONSE.as_bytes(), &Config::default()).unwrap();
     let v = r.unwrap();
     assert_eq!(v.as_array().unwrap()[0], Value::Array(vec![Value::Int(5)]));
-    assert_eq!(v.as_array().unwrap()[2].get("faultString"), Some(&s("custom fault <&>")));
+    assert_eq!(
+        v.as_array().unwrap()[2].get("faultString"),
+        Some(&s("custom fault <&>"))
+    );
 }
 
 #[test]
@@ -389,7 +405,10 @@ fn fault_response() {
     let r: Result<i32, Fault> = parse_response(FAULT.as_bytes(), &Config::default()).unwrap();
     assert_eq!(
         r,
-        Err(Fault::new(1, "<class 'ZeroDivisionError'>:division by zero"))
+        Err(Fault::new(
+            1,
+            "<class 'ZeroDivisionError'>:division by zero"
+        ))
     );
 }
 
@@ -406,7 +425,8 @@ fn nil_call_and_response() {
     let r: Result<Option<i32>, Fault> =
         parse_response(NIL_RESPONSE.as_bytes(), &Config::default()).unwrap();
     assert_eq!(r, Ok(None));
-    let r: Result<Value, Fault> = parse_response(NIL_RESPONSE.as_bytes(), &Config::default()).unwrap();
+    let r: Result<Value, Fault> =
+        parse_response(NIL_RESPONSE.as_bytes(), &Config::default()).unwrap();
     assert_eq!(r, Ok(Value::Nil));
 }
 

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use base64::Engine as _;
 use serde::de::{self, DeserializeSeed, Visitor};
 
-use super::xml::{is_xml_ws, Mark, Tag, Tok, Tokenizer};
+use super::xml::{Mark, Tag, Tok, Tokenizer, is_xml_ws};
 use crate::config::Config;
 use crate::datetime::DATETIME_TOKEN;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
@@ -154,7 +154,8 @@ pub(crate) fn decode_base64(text: &str, scratch: &mut Vec<u8>) -> Result<Vec<u8>
     base64::engine::general_purpose::STANDARD
         .decode(input)
         .map_err(|e| {
-            Error::new(ErrorKind::Type, format!("invalid base64: {e}")).with_types("base64", "base64")
+            Error::new(ErrorKind::Type, format!("invalid base64: {e}"))
+                .with_types("base64", "base64")
         })
 }
 
@@ -223,7 +224,9 @@ impl<'a> Deserializer<'a> {
             Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(Cow::Borrowed(""))),
             Tok::Mark(m) => self.type_mark(m)?,
             Tok::Text => match self.tok.next()? {
-                Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(self.tok.take_text())),
+                Tok::Mark(Mark::End(Tag::Value)) => {
+                    return Ok(Header::Untyped(self.tok.take_text()));
+                }
                 Tok::Mark(m) => {
                     if !is_xml_ws(&self.tok.take_text()) {
                         return Err(Error::new(
@@ -235,8 +238,9 @@ impl<'a> Deserializer<'a> {
                     self.type_mark(m)?
                 }
                 Tok::Text => {
-                    return Err(Error::new(ErrorKind::Invalid, "unexpected text")
-                        .at_offset(self.tok.pos()));
+                    return Err(
+                        Error::new(ErrorKind::Invalid, "unexpected text").at_offset(self.tok.pos())
+                    );
                 }
             },
         };
@@ -286,7 +290,11 @@ impl<'a> Deserializer<'a> {
     fn element_in_leaf(&self, found: Mark, tag: Tag) -> Error {
         Error::new(
             ErrorKind::Invalid,
-            format!("{} inside <{}>, which holds only text", found.describe(), tag.name()),
+            format!(
+                "{} inside <{}>, which holds only text",
+                found.describe(),
+                tag.name()
+            ),
         )
         .at_offset(self.tok.pos())
     }
@@ -364,7 +372,9 @@ impl<'a> Deserializer<'a> {
             set: None,
             key: Cow::Borrowed(""),
         };
-        let value = visitor.visit_map(&mut acc).map_err(|e: Error| e.at_offset(at))?;
+        let value = visitor
+            .visit_map(&mut acc)
+            .map_err(|e: Error| e.at_offset(at))?;
         if acc.open {
             match acc.de.tok.next_mark()? {
                 Mark::End(Tag::Struct) => {}
@@ -400,7 +410,9 @@ impl<'a> Deserializer<'a> {
             open,
             count: 0,
         };
-        let value = visitor.visit_seq(&mut acc).map_err(|e: Error| e.at_offset(at))?;
+        let value = visitor
+            .visit_seq(&mut acc)
+            .map_err(|e: Error| e.at_offset(at))?;
         if acc.open {
             match acc.de.tok.next_mark()? {
                 Mark::End(Tag::Data) => {}
@@ -471,13 +483,14 @@ struct MapAcc<'d, 'a> {
 }
 
 impl<'a> MapAcc<'_, 'a> {
-    fn check_new(&mut self, name: &Cow<'a, str>, at: u64) -> Result<()> {
+    /// Records `name` as read in this struct; a name read before is an error.
+    fn check_new(&mut self, name: Cow<'a, str>, at: u64) -> Result<Cow<'a, str>> {
         let dup = if let Some(set) = &mut self.set {
             !set.insert(name.clone())
         } else {
             let seen = &self.de.names[self.base..];
             if seen.len() < SCAN_MEMBERS {
-                let dup = seen.iter().any(|n| n == name);
+                let dup = seen.contains(&name);
                 self.de.names.push(name.clone());
                 dup
             } else {
@@ -490,14 +503,11 @@ impl<'a> MapAcc<'_, 'a> {
         if dup {
             return Err(Error::new(
                 ErrorKind::Invalid,
-                format!(
-                    "duplicate struct member `{}`",
-                    super::truncate(name, 64)
-                ),
+                format!("duplicate struct member `{}`", super::truncate(&name, 64)),
             )
             .at_offset(at));
         }
-        Ok(())
+        Ok(name)
     }
 }
 
@@ -522,7 +532,7 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
         }
         self.count += 1;
         let name = self.de.member_name()?;
-        self.check_new(&name, at)?;
+        let name = self.check_new(name, at)?;
         self.key = name.clone();
         seed.deserialize(StrDe(name)).map(Some)
     }
@@ -768,13 +778,16 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
                         let v: i64 = parse_int(&text, "i8").map_err(|e: Error| e.at_offset(at))?;
                         visitor.visit_i64(v)
                     }
-                    Tag::Boolean => visitor.visit_bool(parse_bool(&text).map_err(|e: Error| e.at_offset(at))?),
+                    Tag::Boolean => {
+                        visitor.visit_bool(parse_bool(&text).map_err(|e: Error| e.at_offset(at))?)
+                    }
                     Tag::Double | Tag::Float => visitor.visit_f64(
                         parse_double(&text, self.config.allow_non_finite)
                             .map_err(|e: Error| e.at_offset(at))?,
                     ),
                     Tag::Base64 => visitor.visit_byte_buf(
-                        decode_base64(&text, &mut self.scratch).map_err(|e: Error| e.at_offset(at))?,
+                        decode_base64(&text, &mut self.scratch)
+                            .map_err(|e: Error| e.at_offset(at))?,
                     ),
                     Tag::DateTime => {
                         check_datetime(&text).map_err(|e| e.at_offset(at))?;
@@ -789,7 +802,9 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_bool()?;
-        visitor.visit_bool(v).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_bool(v)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     de_int! {
@@ -807,19 +822,25 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_f32<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_double()?;
-        visitor.visit_f32(v as f32).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_f32(v as f32)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     fn deserialize_f64<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_double()?;
-        visitor.visit_f64(v).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_f64(v)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     fn deserialize_char<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let s = self.read_str()?;
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
-            (Some(c), None) => visitor.visit_char(c).map_err(|e: Error| e.at_offset(self.at)),
+            (Some(c), None) => visitor
+                .visit_char(c)
+                .map_err(|e: Error| e.at_offset(self.at)),
             _ => Err(Error::new(
                 ErrorKind::Type,
                 "expected a string of exactly one character",
@@ -840,7 +861,9 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_bytes<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_base64()?;
-        visitor.visit_byte_buf(v).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_byte_buf(v)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     fn deserialize_byte_buf<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {

@@ -20,8 +20,8 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -387,7 +387,11 @@ impl<'a> Tokenizer<'a> {
 
     #[cold]
     fn text_misplaced(&self) -> Error {
-        Error::new(ErrorKind::Invalid, "text where XML-RPC allows only elements").at_offset(self.pos)
+        Error::new(
+            ErrorKind::Invalid,
+            "text where XML-RPC allows only elements",
+        )
+        .at_offset(self.pos)
     }
 
     /// Checks the document ends here: nothing but whitespace and comments follow.
@@ -396,7 +400,10 @@ impl<'a> Tokenizer<'a> {
             Mark::Eof => Ok(()),
             other => Err(Error::new(
                 ErrorKind::Invalid,
-                format!("expected the end of the document, found {}", other.describe()),
+                format!(
+                    "expected the end of the document, found {}",
+                    other.describe()
+                ),
             )
             .at_offset(self.pos)),
         }
@@ -426,7 +433,10 @@ impl<'a> Tokenizer<'a> {
             }
             Ok(Event::End(_)) => {
                 // quick-xml matched the name against the open element.
-                let tag = self.stack.pop().ok_or_else(|| syntax("an unmatched end tag", start))?;
+                let tag = self
+                    .stack
+                    .pop()
+                    .ok_or_else(|| syntax("an unmatched end tag", start))?;
                 Step::Mark(Mark::End(tag))
             }
             Ok(Event::Text(t)) => {
@@ -491,7 +501,8 @@ impl<'a> Tokenizer<'a> {
                     ));
                 }
                 if let Some(enc) = d.encoding() {
-                    let enc = enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
+                    let enc =
+                        enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
                     let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
                         .iter()
                         .any(|n| enc.eq_ignore_ascii_case(n));
@@ -670,7 +681,8 @@ mod tests {
 
     #[test]
     fn merges_text_and_references() {
-        let v = tokens("<string>a&amp;b&lt;&#13;<![CDATA[<&]]>&#x1F600;<!-- c -->z</string>").unwrap();
+        let v =
+            tokens("<string>a&amp;b&lt;&#13;<![CDATA[<&]]>&#x1F600;<!-- c -->z</string>").unwrap();
         assert_eq!(v, ["<string>", "\"a&b<\\r<&😀z\"", "</string>"]);
     }
 
@@ -693,7 +705,10 @@ mod tests {
 
     #[test]
     fn local_names_and_namespace_declarations() {
-        let v = tokens("<value xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions'><ex:nil/></value>").unwrap();
+        let v = tokens(
+            "<value xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions'><ex:nil/></value>",
+        )
+        .unwrap();
         assert_eq!(v, ["<value>", "<nil/>", "</value>"]);
     }
 
@@ -707,7 +722,10 @@ mod tests {
             ("", ErrorKind::Syntax),
             ("<value></data>", ErrorKind::Syntax),
             ("<value/><?xml version='1.0'?>", ErrorKind::Syntax),
-            ("<?xml version='1.0' encoding='ISO-8859-1'?><value/>", ErrorKind::Syntax),
+            (
+                "<?xml version='1.0' encoding='ISO-8859-1'?><value/>",
+                ErrorKind::Syntax,
+            ),
             ("<!DOCTYPE x><value/>", ErrorKind::Syntax),
             ("<?pi x?><value/>", ErrorKind::Syntax),
             ("<foo/>", ErrorKind::Invalid),
@@ -717,7 +735,10 @@ mod tests {
             assert_eq!(e.kind(), kind, "{xml}: {e}");
             assert!(e.offset().is_some(), "{xml}: {e}");
         }
-        assert!(tokens("<?xml version='1.0' encoding='utf-8'?>\n<!-- c --><value/>\n<!-- d -->\n").is_ok());
+        assert!(
+            tokens("<?xml version='1.0' encoding='utf-8'?>\n<!-- c --><value/>\n<!-- d -->\n")
+                .is_ok()
+        );
     }
 
     #[test]
