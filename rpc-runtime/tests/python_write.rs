@@ -447,7 +447,10 @@ fn python_reads_what_we_write() {
         let name = if rng.chance(50) {
             "sample.add_2:x/y".to_owned()
         } else {
-            string(&mut rng)
+            // Any non-empty string XML can carry.
+            let mut s = string(&mut rng);
+            s.push(xml_char(&mut rng));
+            s
         };
         let params: Vec<Value> = (0..rng.below(5)).map(|_| value(&mut rng, 1)).collect();
         let mut call = CallWriter::new(&name).expect("writable name");

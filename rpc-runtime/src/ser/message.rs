@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::escape::{escape_into, escape_lossy_into};
 use super::serializer::{ValueSerializer, push_i64, too_deep};
 use crate::config::Config;
-use crate::error::{PathSegment, Result};
+use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::fault::Fault;
 
 /// The XML declaration that starts every document written here.
@@ -50,8 +50,12 @@ pub struct CallWriter {
 }
 
 impl CallWriter {
-    /// Starts a call of `method`; the name is escaped, and a name XML cannot carry is an error.
+    /// Starts a call of `method`; the name is escaped, and an empty name or one XML cannot
+    /// carry is an error.
     pub fn new(method: &str) -> Result<Self> {
+        if method.is_empty() {
+            return Err(Error::new(ErrorKind::Encode, "the method name is empty"));
+        }
         let mut out = Vec::with_capacity(256 + method.len());
         out.extend_from_slice(DECLARATION);
         out.extend_from_slice(b"<methodCall><methodName>");

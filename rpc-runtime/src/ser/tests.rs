@@ -516,6 +516,7 @@ fn golden_call_without_params_and_escaped_name() {
         CallWriter::new("bad\u{0}").err().unwrap().kind(),
         ErrorKind::Encode
     );
+    assert_eq!(CallWriter::new("").err().unwrap().kind(), ErrorKind::Encode);
 }
 
 #[test]
