@@ -4,6 +4,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod binary;
+mod compress;
 mod config;
 mod datetime;
 pub mod de;
@@ -16,14 +17,14 @@ pub mod value;
 pub use binary::Binary;
 pub use config::Config;
 pub use datetime::DateTime;
-pub use de::{from_slice, from_value, parse_call, parse_response, MethodCall, Params};
+pub use de::{MethodCall, Params, from_slice, from_value, parse_call, parse_response};
 pub use error::{Error, ErrorKind, PathSegment, Result};
 pub use fault::{Fault, FromFault, IntoFault};
-pub use ser::{encode_fault, encode_response, to_value, to_vec, CallWriter};
+pub use ser::{CallWriter, encode_fault, encode_response, to_value, to_vec};
 pub use service::{MethodInfo, Service};
 pub use value::{Struct, Value};
 pub mod client;
 pub mod server;
 
 pub use client::{BlockingClient, Client};
-pub use server::Context;
+pub use server::{Context, Server};
