@@ -12,12 +12,13 @@ pub(crate) enum GzipError {
     Invalid(std::io::Error),
 }
 
-/// Decodes a gzip stream, refusing output longer than `limit` bytes.
+/// Decodes a gzip stream (all its members, as Python's `gzip` does), refusing output
+/// longer than `limit` bytes.
 ///
 /// The decoder stops after `limit + 1` output bytes, so a small bomb (1 GiB of zeros is
 /// about 1 MB gzipped) costs at most `limit` bytes of memory and the time to inflate them.
 pub(crate) fn gunzip_bounded(data: &[u8], limit: usize) -> Result<Vec<u8>, GzipError> {
-    let decoder = flate2::read::GzDecoder::new(data);
+    let decoder = flate2::read::MultiGzDecoder::new(data);
     let mut out = Vec::with_capacity(data.len().saturating_mul(4).min(limit).min(1 << 20));
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     decoder
@@ -111,6 +112,10 @@ mod tests {
             gunzip_bounded(&z, 9_999),
             Err(GzipError::TooLarge)
         ));
+        let mut two = gzip_fast(b"ab");
+        two.extend_from_slice(&gzip_fast(b"cd"));
+        assert_eq!(gunzip_bounded(&two, 4).unwrap(), b"abcd");
+        assert!(matches!(gunzip_bounded(&two, 3), Err(GzipError::TooLarge)));
         assert!(matches!(
             gunzip_bounded(b"not gzip at all", 100),
             Err(GzipError::Invalid(_))

@@ -26,5 +26,5 @@ pub use value::{Struct, Value};
 pub mod client;
 pub mod server;
 
-pub use client::{BlockingClient, Client};
+pub use client::{BlockingClient, Client, ToParams};
 pub use server::{Context, Server};
