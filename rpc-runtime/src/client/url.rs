@@ -52,6 +52,11 @@ pub(crate) fn parse(url: &str) -> Result<Target> {
     let uri: Uri = format!("{scheme}://{hostport}{path}")
         .parse()
         .map_err(|e: http::uri::InvalidUri| bad_url(url, &e.to_string()))?;
+    if let Some(port) = uri.port()
+        && port.as_str().parse::<u16>().is_err()
+    {
+        return Err(bad_url(url, "the port must be a number below 65536"));
+    }
     let authorization = match userinfo {
         None => None,
         Some(info) => {
