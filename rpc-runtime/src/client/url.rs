@@ -52,8 +52,9 @@ pub(crate) fn parse(url: &str) -> Result<Target> {
     let uri: Uri = format!("{scheme}://{hostport}{path}")
         .parse()
         .map_err(|e: http::uri::InvalidUri| bad_url(url, &e.to_string()))?;
-    if let Some(port) = uri.port()
-        && port.as_str().parse::<u16>().is_err()
+    let after_host = hostport.rsplit(']').next().unwrap_or(hostport);
+    if let Some((_, port)) = after_host.rsplit_once(':')
+        && port.parse::<u16>().is_err()
     {
         return Err(bad_url(url, "the port must be a number below 65536"));
     }
