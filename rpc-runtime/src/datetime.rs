@@ -126,9 +126,7 @@ impl DateTime {
                 format!("invalid dateTime.iso8601 `{}`", truncate(text)),
             )
         };
-        let s = text
-            .trim_matches(|c: char| c.is_ascii_whitespace())
-            .as_bytes();
+        let s = text.trim_matches(|c: char| c.is_ascii_whitespace()).as_bytes();
         let mut p = Cursor { s, i: 0 };
         let year = p.digits(4).ok_or_else(bad)? as u16;
         let dashed = p.eat(b'-');
@@ -264,19 +262,10 @@ mod chrono_impls {
     impl From<DateTime> for NaiveDateTime {
         fn from(d: DateTime) -> Self {
             // A leap second maps to 59 seconds plus one second of nanoseconds, chrono's form.
-            let (sec, nano) = if d.second == 60 {
-                (59, 1_000_000_000)
-            } else {
-                (d.second, 0)
-            };
+            let (sec, nano) = if d.second == 60 { (59, 1_000_000_000) } else { (d.second, 0) };
             NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
                 .and_then(|date| {
-                    date.and_hms_nano_opt(
-                        u32::from(d.hour),
-                        u32::from(d.minute),
-                        u32::from(sec),
-                        nano,
-                    )
+                    date.and_hms_nano_opt(u32::from(d.hour), u32::from(d.minute), u32::from(sec), nano)
                 })
                 .expect("DateTime fields are validated on construction")
         }
@@ -298,12 +287,7 @@ mod chrono_impls {
                     d.second() as u8 + u8::from(leap),
                 )
             })
-            .ok_or_else(|| {
-                crate::Error::new(
-                    crate::ErrorKind::Encode,
-                    format!("{d} is outside the years 0..=9999 of dateTime.iso8601"),
-                )
-            })
+            .ok_or_else(|| crate::Error::new(crate::ErrorKind::Encode, format!("{d} is outside the years 0..=9999 of dateTime.iso8601")))
         }
     }
 }
@@ -316,8 +300,7 @@ mod time_impls {
     impl From<DateTime> for PrimitiveDateTime {
         fn from(d: DateTime) -> Self {
             let month = Month::try_from(d.month).expect("validated month");
-            let date =
-                Date::from_calendar_date(i32::from(d.year), month, d.day).expect("validated date");
+            let date = Date::from_calendar_date(i32::from(d.year), month, d.day).expect("validated date");
             let time = Time::from_hms(d.hour, d.minute, d.second.min(59)).expect("validated time");
             PrimitiveDateTime::new(date, time)
         }
@@ -329,22 +312,8 @@ mod time_impls {
         fn try_from(d: PrimitiveDateTime) -> Result<Self, crate::Error> {
             u16::try_from(d.year())
                 .ok()
-                .and_then(|y| {
-                    DateTime::new(
-                        y,
-                        d.month() as u8,
-                        d.day(),
-                        d.hour(),
-                        d.minute(),
-                        d.second(),
-                    )
-                })
-                .ok_or_else(|| {
-                    crate::Error::new(
-                        crate::ErrorKind::Encode,
-                        format!("{d} is outside the years 0..=9999 of dateTime.iso8601"),
-                    )
-                })
+                .and_then(|y| DateTime::new(y, d.month() as u8, d.day(), d.hour(), d.minute(), d.second()))
+                .ok_or_else(|| crate::Error::new(crate::ErrorKind::Encode, format!("{d} is outside the years 0..=9999 of dateTime.iso8601")))
         }
     }
 }
@@ -376,21 +345,9 @@ mod jiff_impls {
             u16::try_from(d.year())
                 .ok()
                 .and_then(|y| {
-                    DateTime::new(
-                        y,
-                        d.month() as u8,
-                        d.day() as u8,
-                        d.hour() as u8,
-                        d.minute() as u8,
-                        d.second() as u8,
-                    )
+                    DateTime::new(y, d.month() as u8, d.day() as u8, d.hour() as u8, d.minute() as u8, d.second() as u8)
                 })
-                .ok_or_else(|| {
-                    crate::Error::new(
-                        crate::ErrorKind::Encode,
-                        format!("{d} is outside the years 0..=9999 of dateTime.iso8601"),
-                    )
-                })
+                .ok_or_else(|| crate::Error::new(crate::ErrorKind::Encode, format!("{d} is outside the years 0..=9999 of dateTime.iso8601")))
         }
     }
 }

@@ -60,10 +60,7 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
 }
 
 /// Parses a `<methodResponse>`: `Ok(Ok(value))` for a result, `Ok(Err(fault))` for a fault.
-pub fn parse_response<T: DeserializeOwned>(
-    xml: &[u8],
-    config: &Config,
-) -> Result<Result<T, Fault>> {
+pub fn parse_response<T: DeserializeOwned>(xml: &[u8], config: &Config) -> Result<Result<T, Fault>> {
     let _ = (xml, config);
     unimplemented!()
 }

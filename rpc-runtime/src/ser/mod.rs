@@ -18,11 +18,7 @@ pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
 
 /// Appends `value` as one `<value>…</value>` element to `out`; on error `out` may hold a
 /// partial element.
-pub fn write_value<T: Serialize + ?Sized>(
-    out: &mut Vec<u8>,
-    value: &T,
-    config: &Config,
-) -> Result<()> {
+pub fn write_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T, config: &Config) -> Result<()> {
     let _ = (out, value, config);
     unimplemented!()
 }
