@@ -4,6 +4,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod binary;
+mod compress;
 mod config;
 mod datetime;
 pub mod de;
@@ -25,5 +26,5 @@ pub use value::{Struct, Value};
 pub mod client;
 pub mod server;
 
-pub use client::{BlockingClient, Client};
-pub use server::Context;
+pub use client::{BlockingClient, Client, ToParams};
+pub use server::{Context, Server};
