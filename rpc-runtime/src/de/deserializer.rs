@@ -17,9 +17,11 @@ use crate::datetime::DATETIME_TOKEN;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 
 /// What the start of a `<value>` turned out to be.
-pub(crate) enum Header<'a> {
-    /// A `<value>` without a type element, already read to its end: a string.
-    Untyped(Cow<'a, str>),
+#[derive(Clone, Copy)]
+pub(crate) enum Header {
+    /// A `<value>` without a type element, already read to its end: a string, whose text
+    /// the tokenizer holds.
+    Untyped,
     /// A type element whose start tag (or empty tag, `empty`) was read.
     Typed { tag: Tag, empty: bool },
 }
@@ -35,7 +37,7 @@ pub(crate) struct Deserializer<'a> {
     /// Typed values open right now.
     depth: usize,
     /// A header read ahead by `deserialize_option`, with its offset.
-    pending: Option<(Header<'a>, u64)>,
+    pending: Option<(Header, u64)>,
     /// The member names of the structs being read, innermost last.
     names: Vec<Cow<'a, str>>,
     /// Reused buffer for base64 text without whitespace.
@@ -187,16 +189,16 @@ impl<'a> Deserializer<'a> {
     }
 
     #[cold]
-    fn mismatch_header(&self, expected: &'static str, h: &Header<'_>) -> Error {
+    fn mismatch_header(&self, expected: &'static str, h: &Header) -> Error {
         let found = match h {
-            Header::Untyped(_) => "string",
+            Header::Untyped => "string",
             Header::Typed { tag, .. } => tag.type_name(),
         };
         self.mismatch(expected, found)
     }
 
     /// Reads the start of a `<value>` and of its type element.
-    pub(crate) fn begin_value(&mut self) -> Result<Header<'a>> {
+    pub(crate) fn begin_value(&mut self) -> Result<Header> {
         if let Some((h, at)) = self.pending.take() {
             self.at = at;
             return Ok(h);
@@ -218,17 +220,19 @@ impl<'a> Deserializer<'a> {
             .at_offset(self.at));
         }
         if !open {
-            return Ok(Header::Untyped(Cow::Borrowed("")));
+            self.tok.clear_text();
+            return Ok(Header::Untyped);
         }
         let (tag, empty) = match self.tok.next()? {
-            Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(Cow::Borrowed(""))),
+            Tok::Mark(Mark::End(Tag::Value)) => {
+                self.tok.clear_text();
+                return Ok(Header::Untyped);
+            }
             Tok::Mark(m) => self.type_mark(m)?,
             Tok::Text => match self.tok.next()? {
-                Tok::Mark(Mark::End(Tag::Value)) => {
-                    return Ok(Header::Untyped(self.tok.take_text()));
-                }
+                Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped),
                 Tok::Mark(m) => {
-                    if !is_xml_ws(&self.tok.take_text()) {
+                    if !is_xml_ws(self.tok.text()) {
                         return Err(Error::new(
                             ErrorKind::Invalid,
                             "text beside the type element of a <value>",
@@ -270,13 +274,24 @@ impl<'a> Deserializer<'a> {
 
     /// The text of a scalar type element up to and including its end tag.
     fn leaf_text(&mut self, tag: Tag, empty: bool) -> Result<Cow<'a, str>> {
+        self.leaf(tag, empty)?;
+        Ok(self.tok.take_text())
+    }
+
+    /// Reads a scalar type element up to and including its end tag, leaving its text in
+    /// the tokenizer.
+    fn leaf(&mut self, tag: Tag, empty: bool) -> Result<()> {
         if empty {
-            return Ok(Cow::Borrowed(""));
+            self.tok.clear_text();
+            return Ok(());
         }
         match self.tok.next()? {
-            Tok::Mark(Mark::End(_)) => Ok(Cow::Borrowed("")),
+            Tok::Mark(Mark::End(_)) => {
+                self.tok.clear_text();
+                Ok(())
+            }
             Tok::Text => match self.tok.next()? {
-                Tok::Mark(Mark::End(_)) => Ok(self.tok.take_text()),
+                Tok::Mark(Mark::End(_)) => Ok(()),
                 Tok::Mark(other) => Err(self.element_in_leaf(other, tag)),
                 Tok::Text => {
                     Err(Error::new(ErrorKind::Invalid, "unexpected text").at_offset(self.tok.pos()))
@@ -301,11 +316,32 @@ impl<'a> Deserializer<'a> {
 
     /// The rest of a `<nil>` element: nothing but whitespace.
     fn nil_body(&mut self, empty: bool) -> Result<()> {
-        let t = self.leaf_text(Tag::Nil, empty)?;
-        if is_xml_ws(&t) {
+        self.leaf(Tag::Nil, empty)?;
+        if is_xml_ws(self.tok.text()) {
             Ok(())
         } else {
             Err(Error::new(ErrorKind::Invalid, "text inside <nil>").at_offset(self.at))
+        }
+    }
+
+    /// Reads a typed scalar whose type passes `ok` and parses its text with `parse`,
+    /// through `</value>`.
+    #[inline]
+    fn scalar<T>(
+        &mut self,
+        expected: &'static str,
+        ok: fn(Tag) -> bool,
+        parse: impl FnOnce(&str, &mut Vec<u8>) -> Result<T>,
+    ) -> Result<T> {
+        match self.begin_value()? {
+            Header::Typed { tag, empty } if ok(tag) => {
+                self.leaf(tag, empty)?;
+                let v = parse(self.tok.text(), &mut self.scratch)
+                    .map_err(|e: Error| e.at_offset(self.at))?;
+                self.end_value()?;
+                Ok(v)
+            }
+            h => Err(self.mismatch_header(expected, &h)),
         }
     }
 
@@ -324,7 +360,7 @@ impl<'a> Deserializer<'a> {
     /// A string value: untyped or `<string>`.
     fn read_str(&mut self) -> Result<Cow<'a, str>> {
         match self.begin_value()? {
-            Header::Untyped(s) => Ok(s),
+            Header::Untyped => Ok(self.tok.take_text()),
             Header::Typed {
                 tag: Tag::String,
                 empty,
@@ -341,23 +377,24 @@ impl<'a> Deserializer<'a> {
     where
         T: TryFrom<i64> + TryFrom<i128>,
     {
-        let text = self.scalar_text("int", is_int)?;
-        parse_int(&text, ty).map_err(|e: Error| e.at_offset(self.at))
+        self.scalar("int", is_int, |t, _| parse_int(t, ty))
     }
 
     fn read_bool(&mut self) -> Result<bool> {
-        let text = self.scalar_text("boolean", |t| t == Tag::Boolean)?;
-        parse_bool(&text).map_err(|e: Error| e.at_offset(self.at))
+        self.scalar("boolean", |t| t == Tag::Boolean, |t, _| parse_bool(t))
     }
 
     fn read_double(&mut self) -> Result<f64> {
-        let text = self.scalar_text("double", |t| matches!(t, Tag::Double | Tag::Float))?;
-        parse_double(&text, self.config.allow_non_finite).map_err(|e: Error| e.at_offset(self.at))
+        let allow = self.config.allow_non_finite;
+        self.scalar(
+            "double",
+            |t| matches!(t, Tag::Double | Tag::Float),
+            |t, _| parse_double(t, allow),
+        )
     }
 
     fn read_base64(&mut self) -> Result<Vec<u8>> {
-        let text = self.scalar_text("base64", |t| t == Tag::Base64)?;
-        decode_base64(&text, &mut self.scratch).map_err(|e: Error| e.at_offset(self.at))
+        self.scalar("base64", |t| t == Tag::Base64, decode_base64)
     }
 
     /// Reads the members of a `<struct>` whose start tag was read.
@@ -750,7 +787,7 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let (tag, empty) = match self.begin_value()? {
-            Header::Untyped(s) => return visit_cow(visitor, s),
+            Header::Untyped => return visit_cow(visitor, self.tok.take_text()),
             Header::Typed { tag, empty } => (tag, empty),
         };
         let at = self.at;
@@ -972,9 +1009,9 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
     ) -> Result<V::Value> {
         let at;
         let value = match self.begin_value()? {
-            Header::Untyped(s) => {
+            Header::Untyped => {
                 at = self.at;
-                visitor.visit_enum(UnitVariant(s))
+                visitor.visit_enum(UnitVariant(self.tok.take_text()))
             }
             Header::Typed {
                 tag: Tag::String,

@@ -208,8 +208,8 @@ pub(crate) struct Tokenizer<'a> {
     peeked: Option<(Mark, u64)>,
     /// The text of the last [`Tok::Text`].
     text: Cow<'a, str>,
-    /// The character data of the last [`Step::Piece`].
-    piece: Cow<'a, str>,
+    /// Whether character data read now continues `text` rather than starting it.
+    merging: bool,
     /// The offset of the event read last.
     step_pos: u64,
     /// The elements open right now, innermost last (quick-xml checks that end tags match
@@ -241,6 +241,14 @@ fn scan_raw(s: &str) -> std::result::Result<bool, &'static str> {
     // Fast pass without early exit per byte, so it vectorises: is there any byte that
     // needs a closer look (a control other than TAB and LF, or the lead byte 0xEF)?
     let b = s.as_bytes();
+    if b.len() < 16 {
+        for &c in b {
+            if (c < 0x20 && c != b'\t' && c != b'\n') || c == 0xEF {
+                return scan_slow(b);
+            }
+        }
+        return Ok(false);
+    }
     let mut suspect = false;
     for chunk in b.chunks(64) {
         let mut f = false;
@@ -297,7 +305,7 @@ fn normalize_eol(s: &str) -> String {
 enum Step {
     /// A mark to return.
     Mark(Mark),
-    /// Character data (in `Tokenizer::piece`) to merge with what follows.
+    /// Character data, put in (or appended to) `Tokenizer::text`.
     Piece,
     /// Nothing: a comment, the XML declaration, whitespace outside the root.
     Skip,
@@ -322,7 +330,7 @@ impl<'a> Tokenizer<'a> {
             reader,
             peeked: None,
             text: Cow::Borrowed(""),
-            piece: Cow::Borrowed(""),
+            merging: false,
             step_pos: 0,
             stack: Vec::with_capacity(16),
             root_seen: false,
@@ -351,6 +359,18 @@ impl<'a> Tokenizer<'a> {
     #[inline]
     pub(crate) fn take_text(&mut self) -> Cow<'a, str> {
         std::mem::replace(&mut self.text, Cow::Borrowed(""))
+    }
+
+    /// The text of the [`Tok::Text`] returned last, left in place.
+    #[inline]
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Empties the text, for elements without character data.
+    #[inline]
+    pub(crate) fn clear_text(&mut self) {
+        self.text = Cow::Borrowed("");
     }
 
     /// The next token that is not whitespace text; other text is an error, as it stands
@@ -446,7 +466,12 @@ impl<'a> Tokenizer<'a> {
                     }
                     Step::Skip
                 } else {
-                    self.piece = raw_piece(t.clone().into_inner(), start)?;
+                    match scan_raw(t) {
+                        Ok(false) if !self.merging => self.text = t.clone().into_inner(),
+                        Ok(false) => self.text.to_mut().push_str(t),
+                        Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
+                        Err(m) => return Err(syntax(m, start)),
+                    }
                     Step::Piece
                 }
             }
@@ -479,14 +504,20 @@ impl<'a> Tokenizer<'a> {
                 if self.stack.is_empty() {
                     return Err(syntax("CDATA outside the root element", start));
                 }
-                self.piece = raw_piece(c.into_inner(), start)?;
+                let piece = raw_piece(c.into_inner(), start)?;
+                self.put_text(piece);
                 Step::Piece
             }
             Event::GeneralRef(r) => {
                 if self.stack.is_empty() {
                     return Err(syntax("a reference outside the root element", start));
                 }
-                self.piece = Cow::Owned(Self::resolve(&r, start)?.to_string());
+                let c = Self::resolve(&r, start)?;
+                if self.merging {
+                    self.text.to_mut().push(c);
+                } else {
+                    self.text = Cow::Owned(c.to_string());
+                }
                 Step::Piece
             }
             Event::Comment(c) => {
@@ -529,6 +560,7 @@ impl<'a> Tokenizer<'a> {
     /// Reads the next token from the reader: a mark, or all the character data up to the
     /// next mark (which is kept as the peeked one).
     fn read(&mut self) -> Result<Tok> {
+        self.merging = false;
         loop {
             match self.step()? {
                 Step::Mark(m) => {
@@ -537,24 +569,30 @@ impl<'a> Tokenizer<'a> {
                 }
                 Step::Piece => {
                     self.pos = self.step_pos;
-                    self.text = std::mem::replace(&mut self.piece, Cow::Borrowed(""));
                     break;
                 }
                 Step::Skip => {}
             }
         }
+        self.merging = true;
         loop {
             match self.step()? {
                 Step::Mark(m) => {
                     self.peeked = Some((m, self.step_pos));
                     return Ok(Tok::Text);
                 }
-                Step::Piece => {
-                    let piece = std::mem::replace(&mut self.piece, Cow::Borrowed(""));
-                    self.text.to_mut().push_str(&piece);
-                }
-                Step::Skip => {}
+                Step::Piece | Step::Skip => {}
             }
+        }
+    }
+
+    /// Starts or continues the text with a piece of character data.
+    #[inline]
+    fn put_text(&mut self, piece: Cow<'a, str>) {
+        if self.merging {
+            self.text.to_mut().push_str(&piece);
+        } else {
+            self.text = piece;
         }
     }
 
