@@ -161,6 +161,23 @@ impl Tag {
         }
     }
 
+    /// Whether this element holds only elements, so text in it must be whitespace.
+    #[inline]
+    fn is_structural(self) -> bool {
+        matches!(
+            self,
+            Tag::MethodCall
+                | Tag::MethodResponse
+                | Tag::Params
+                | Tag::Param
+                | Tag::Fault
+                | Tag::Struct
+                | Tag::Member
+                | Tag::Array
+                | Tag::Data
+        )
+    }
+
     /// Whether this element gives a `<value>` its type.
     pub(crate) fn is_type(self) -> bool {
         matches!(
@@ -483,20 +500,25 @@ impl<'a> Tokenizer<'a> {
                 Step::Mark(Mark::End(tag))
             }
             Ok(Event::Text(t)) => {
-                if self.stack.is_empty() {
-                    if !is_xml_ws(t) {
-                        return Err(syntax("text outside the root element", start));
+                match self.stack.last() {
+                    None => {
+                        if !is_xml_ws(t) {
+                            return Err(syntax("text outside the root element", start));
+                        }
+                        return Ok(Step::Skip);
                     }
-                    Step::Skip
-                } else {
-                    match scan_raw(t) {
-                        Ok(false) if !self.merging => self.text = t.clone().into_inner(),
-                        Ok(false) => self.text.to_mut().push_str(t),
-                        Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
-                        Err(m) => return Err(syntax(m, start)),
-                    }
-                    Step::Piece
+                    // Whitespace between elements is dropped here; other text is checked
+                    // for its characters first, so a syntax error wins.
+                    Some(top) if top.is_structural() && is_xml_ws(t) => return Ok(Step::Skip),
+                    _ => {}
                 }
+                match scan_raw(t) {
+                    Ok(false) if !self.merging => self.text = t.clone().into_inner(),
+                    Ok(false) => self.text.to_mut().push_str(t),
+                    Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
+                    Err(m) => return Err(syntax(m, start)),
+                }
+                Step::Piece
             }
             Ok(Event::Empty(e)) => {
                 let tag = self.start_tag(e, start)?;
