@@ -27,8 +27,26 @@
 //! directly in `<param>` is at depth 1), the items of one array and the members of one
 //! struct. Errors say what was expected and found, where in the message
 //! (`params[1].tags[2]`) and at which byte.
+//!
+//! # What is accepted
+//!
+//! The XML must be well-formed XML 1.0 in UTF-8 (or US-ASCII; see [`latin1_to_utf8`] for
+//! Latin-1 peers): one root element, an optional XML declaration at the very start, no
+//! DOCTYPE (so no entity can be defined, and none is ever fetched), no processing
+//! instruction, only the five predefined entities and character references, no character
+//! XML 1.0 forbids (raw or as a reference). Raw CR LF and CR read as LF, as in every XML
+//! parser; `&#13;` stays a CR. These are [`ErrorKind::Syntax`](crate::ErrorKind::Syntax)
+//! errors.
+//!
+//! Elements are matched on their local name, so `<ex:i8>` and `<ex:nil/>` work with any
+//! prefix, as Python reads them. Unknown elements, elements out of place, attributes
+//! other than namespace declarations, text where only elements belong, a `<member>`
+//! without a `<name>` or with two values, and duplicate member names in one struct are
+//! [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) errors. Python keeps the last of
+//! duplicate members; rejecting them means no two readers can see different values.
 
 mod deserializer;
+mod encoding;
 mod from_value;
 mod message;
 mod value;
@@ -39,6 +57,7 @@ use serde::de::DeserializeOwned;
 use crate::error::Result;
 use crate::value::Value;
 
+pub use encoding::latin1_to_utf8;
 pub use message::{
     MethodCall, Params, from_slice, from_slice_with_config, parse_call, parse_response,
 };
@@ -61,14 +80,22 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-#[doc(hidden)]
-pub fn tokenize_count(xml: &[u8]) -> usize {
-    let mut t = xml::Tokenizer::new(xml);
-    let mut n = 0;
-    loop {
-        match t.next() {
-            Ok(xml::Tok::Mark(xml::Mark::Eof)) | Err(_) => return n,
-            Ok(_) => n += 1,
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>() {}
+
+    #[test]
+    fn params_can_cross_threads() {
+        assert_send::<Params<'static>>();
+        assert_send::<MethodCall<'static>>();
+    }
+
+    #[test]
+    fn truncate_keeps_char_boundaries() {
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("aé", 2), "a");
+        assert_eq!(truncate("aéb", 3), "aé");
     }
 }
