@@ -8,7 +8,7 @@
 //! |---|---|
 //! | any integer type | `<int>`, `<i4>`, `<i8>`, `<i1>`, `<i2>`, `<biginteger>` (any namespace prefix) whose number fits the type; ASCII whitespace around it and a leading `+` are accepted |
 //! | `bool` | `<boolean>` holding exactly `0` or `1` (whitespace around it is ignored) |
-//! | `f32`, `f64` | `<double>` (or `<float>`), any form Rust's parser reads (`1e+16`, `-0.0`, `.5`); infinities and NaN only with [`Config::allow_non_finite`] |
+//! | `f32`, `f64` | `<double>` (or `<float>`), any form Rust's parser reads (`1e+16`, `-0.0`, `.5`); infinities and NaN only with [`Config::allow_non_finite`](crate::Config::allow_non_finite) |
 //! | `String`, `&str`, `char` | `<string>`, or a `<value>` without a type element, whose text is kept as is (`<value/>` is `""`) |
 //! | bytes ([`Binary`](crate::Binary), `serde_bytes`) | `<base64>`, ASCII whitespace ignored |
 //! | [`DateTime`](crate::DateTime) | `<dateTime.iso8601>` |
@@ -23,7 +23,7 @@
 //! [`Value::Int`] (an `<int>` too big for 32 bits becomes [`Value::Long`]), `<i8>` and
 //! `<biginteger>` become [`Value::Long`].
 //!
-//! Every reader enforces a [`Config`]: the message size, how deeply values nest (a value
+//! Every reader enforces a [`Config`](crate::Config): the message size, how deeply values nest (a value
 //! directly in `<param>` is at depth 1), the items of one array and the members of one
 //! struct. Errors say what was expected and found, where in the message
 //! (`params[1].tags[2]`) and at which byte.

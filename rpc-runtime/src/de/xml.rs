@@ -495,7 +495,7 @@ impl<'a> Tokenizer<'a> {
                 }
                 match scan_raw(t) {
                     Ok(false) if !self.merging => self.text = t.clone().into_inner(),
-                    Ok(false) => self.text.to_mut().push_str(t),
+                    Ok(false) => self.text_mut().push_str(t),
                     Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
                     Err(m) => return Err(syntax(m, start)),
                 }
@@ -540,7 +540,7 @@ impl<'a> Tokenizer<'a> {
                 }
                 let c = Self::resolve(&r, start)?;
                 if self.merging {
-                    self.text.to_mut().push(c);
+                    self.text_mut().push(c);
                 } else {
                     self.text = Cow::Owned(c.to_string());
                 }
@@ -612,11 +612,23 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
+    /// The text as a string to append to; the first append leaves room for a few more
+    /// pieces, as text split by references usually has several.
+    #[inline]
+    fn text_mut(&mut self) -> &mut String {
+        if let Cow::Borrowed(b) = self.text {
+            let mut s = String::with_capacity(b.len() * 2 + 16);
+            s.push_str(b);
+            self.text = Cow::Owned(s);
+        }
+        self.text.to_mut()
+    }
+
     /// Starts or continues the text with a piece of character data.
     #[inline]
     fn put_text(&mut self, piece: Cow<'a, str>) {
         if self.merging {
-            self.text.to_mut().push_str(&piece);
+            self.text_mut().push_str(&piece);
         } else {
             self.text = piece;
         }
