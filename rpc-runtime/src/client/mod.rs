@@ -56,7 +56,7 @@ pub use blocking::{BlockingClient, BlockingMulticall};
 pub use multicall::Multicall;
 pub use params::ToParams;
 
-use crate::compress::{content_coding, gunzip_bounded, Coding, GzipError};
+use crate::compress::{Coding, GzipError, content_coding, gunzip_bounded};
 use crate::config::Config;
 use crate::de::parse_response;
 use crate::error::{Error, ErrorKind, Result};
@@ -272,10 +272,7 @@ impl ClientBuilder {
         let http_client: HyperClient = builder.build(connector);
 
         let mut headers = self.headers;
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/xml"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
         headers.insert(header::USER_AGENT, self.user_agent);
         if self.accept_gzip {
             headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
@@ -465,7 +462,12 @@ fn is_xml_content_type(value: &HeaderValue) -> bool {
     let Ok(text) = value.to_str() else {
         return false;
     };
-    let mime = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "text/xml" || mime == "application/xml" || mime.ends_with("+xml")
 }
 
@@ -502,5 +504,8 @@ fn request_error(e: hyper_util::client::legacy::Error) -> Error {
 }
 
 fn body_error(e: Box<dyn std::error::Error + Send + Sync>) -> Error {
-    Error::new(ErrorKind::Transport, format!("reading the reply failed: {e}"))
+    Error::new(
+        ErrorKind::Transport,
+        format!("reading the reply failed: {e}"),
+    )
 }

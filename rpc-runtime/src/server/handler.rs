@@ -128,11 +128,17 @@ impl Shared {
             return res;
         };
 
-        let collected = tokio::time::timeout(
-            self.body_timeout,
-            Limited::new(body, self.max_body).collect(),
-        )
+        // A body already received is taken without arming the deadline timer.
+        let mut collect = std::pin::pin!(Limited::new(body, self.max_body).collect());
+        let first = std::future::poll_fn(|cx| match collect.as_mut().poll(cx) {
+            Poll::Ready(r) => Poll::Ready(Some(r)),
+            Poll::Pending => Poll::Ready(None),
+        })
         .await;
+        let collected = match first {
+            Some(r) => Ok(r),
+            None => tokio::time::timeout(self.body_timeout, collect).await,
+        };
         let raw = match collected {
             Ok(Ok(c)) => c.to_bytes(),
             Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
@@ -179,11 +185,14 @@ impl Shared {
             _ => raw,
         };
 
-        let gzip_reply = self.gzip_threshold.is_some() && accepts_gzip(&parts.headers);
+        let gzip_over = match self.gzip_threshold {
+            Some(threshold) if accepts_gzip(&parts.headers) => threshold,
+            _ => usize::MAX,
+        };
         let env = CallEnv {
             peer,
-            headers: &parts.headers,
-            deadline: tokio::time::Instant::now() + self.dispatch.handler_timeout,
+            headers: parts.headers,
+            deadline: None,
         };
         let xml = self.registry.answer(&body, &self.dispatch, env).await;
         drop(permit);
@@ -191,14 +200,13 @@ impl Shared {
         let mut res = Response::new(Full::new(Bytes::new()));
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, TEXT_XML.clone());
-        let payload = match self.gzip_threshold {
-            Some(threshold) if gzip_reply && xml.len() > threshold => {
-                h.insert(header::CONTENT_ENCODING, GZIP.clone());
-                gzip_fast(&xml)
-            }
-            _ => xml,
+        let payload = if xml.len() > gzip_over {
+            h.insert(header::CONTENT_ENCODING, GZIP.clone());
+            gzip_fast(&xml)
+        } else {
+            xml
         };
-        h.insert(header::CONTENT_LENGTH, HeaderValue::from(payload.len()));
+        // hyper writes Content-Length from the body's exact size.
         *res.body_mut() = Full::new(Bytes::from(payload));
         res
     }
