@@ -284,3 +284,30 @@ fn bad_urls_are_refused() {
         assert!(Client::new(url).is_err(), "{url}");
     }
 }
+
+#[tokio::test]
+async fn connect_timeout_is_a_timeout_error() {
+    // A listener that never accepts, with its accept queue filled: further SYNs are
+    // dropped, so connecting hangs until the client's connect timeout.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        match tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => fillers.push(s),
+            _ => break,
+        }
+    }
+    let client = Client::builder(&format!("http://{addr}/RPC2"))
+        .connect_timeout(Some(Duration::from_millis(300)))
+        .request_timeout(Some(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.call_xml::<i32>(CALL.to_vec()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(listener);
+}

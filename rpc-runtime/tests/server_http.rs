@@ -297,3 +297,39 @@ async fn reserved_and_duplicate_names_are_refused_at_build_time() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn body_shorter_than_content_length_never_reaches_a_handler() {
+    let srv = start(|b| b).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n\r\n<methodCall>")
+        .await
+        .unwrap();
+    s.shutdown().await.unwrap();
+    assert!(closed_within(&mut s, Duration::from_secs(3)).await);
+    // The server is fine and the handler never ran.
+    let r = raw(srv.addr, &post("/RPC2", "", &call_ints("add", &[1, 2]))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(srv.probe.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn ambiguous_framing_is_refused() {
+    let srv = start(|b| b).await;
+    let body = call_ints("add", &[1, 2]);
+    for extra in [
+        format!(
+            "Content-Length: {0}\r\nContent-Length: {1}\r\n",
+            body.len(),
+            body.len() + 1
+        ),
+        format!("Content-Length: +{}\r\n", body.len()),
+        "Transfer-Encoding: chunked, identity\r\n".to_owned(),
+    ] {
+        let mut req = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\n{extra}\r\n").into_bytes();
+        req.extend_from_slice(&body);
+        let r = raw(srv.addr, &req).await;
+        assert_eq!(r.status, 400, "{extra:?}");
+    }
+    assert_eq!(srv.probe.calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+}

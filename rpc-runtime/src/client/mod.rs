@@ -25,14 +25,14 @@
 //!
 //! # The reply
 //!
-//! A status other than 200 is an [`ErrorKind::Http`](crate::ErrorKind::Http) error with
+//! A status other than 200 is an [`ErrorKind::Http`] error with
 //! the status (the body is not read as XML); so is a `Content-Type` other than `text/xml`,
 //! `application/xml` or `…+xml` (an HTML error page), and a `Content-Encoding` other than
 //! gzip or identity. The reply is at most [`max_reply_size`](ClientBuilder::max_reply_size)
-//! bytes, on the wire and after gzip decoding ([`ErrorKind::Limit`](crate::ErrorKind::Limit)).
-//! A fault is an [`ErrorKind::Fault`](crate::ErrorKind::Fault) error holding it. Connect
-//! and request deadlines give [`ErrorKind::Timeout`](crate::ErrorKind::Timeout); a refused,
-//! reset or closed connection gives [`ErrorKind::Transport`](crate::ErrorKind::Transport).
+//! bytes, on the wire and after gzip decoding ([`ErrorKind::Limit`]).
+//! A fault is an [`ErrorKind::Fault`] error holding it. Connect
+//! and request deadlines give [`ErrorKind::Timeout`]; a refused,
+//! reset or closed connection gives [`ErrorKind::Transport`].
 
 mod blocking;
 mod multicall;
@@ -371,9 +371,9 @@ impl Client {
         Ok(call.finish())
     }
 
-    /// Sends a `<methodCall>` document (as built by [`CallWriter`](crate::CallWriter)) and
+    /// Sends a `<methodCall>` document (as built by [`CallWriter`]) and
     /// decodes the reply's value as `T`; a fault answer is an error of kind
-    /// [`ErrorKind::Fault`](crate::ErrorKind::Fault).
+    /// [`ErrorKind::Fault`].
     pub async fn call_xml<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
         let reply = self.send(body).await?;
         match parse_response::<T>(&reply, &self.config)? {
