@@ -568,3 +568,31 @@ async fn rpc_service_works_as_a_tower_service() {
         .unwrap();
     assert_eq!(rpc.oneshot(req).await.unwrap().status(), 405);
 }
+
+#[tokio::test]
+async fn mounts_in_an_axum_router() {
+    use tower::ServiceExt as _;
+    let (svc, _) = TestService::new();
+    let rpc = rpc_runtime::server::Server::builder()
+        .service(svc)
+        .paths(["/api/xmlrpc"])
+        .into_service()
+        .unwrap();
+    let app = axum::Router::new().route_service("/api/xmlrpc", rpc);
+    let req = http::Request::builder()
+        .method("POST")
+        .uri("/api/xmlrpc")
+        .body(axum::body::Body::from(call_ints("add", &[20, 22])))
+        .unwrap();
+    let res = app.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "text/xml");
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let sum: i32 = rpc_runtime::parse_response(&body, &Default::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(sum, 42);
+}

@@ -220,12 +220,15 @@ impl Shared {
 /// concerns (header timeout, connection cap, graceful shutdown) belong to the stack it is
 /// mounted in. The client address is read from a [`SocketAddr`] request extension when one
 /// is present (insert it in your accept loop for [`Context::peer_addr`](super::Context::peer_addr)).
+/// The path check still applies to the request's path: serve the route's path with
+/// [`paths`](super::ServerBuilder::paths), or pass an empty list to answer whatever the
+/// router sends.
 ///
 /// ```no_run
 /// # async fn f(svc: impl rpc_runtime::Service) -> Result<(), Box<dyn std::error::Error>> {
 /// use rpc_runtime::server::Server;
-/// let rpc = Server::builder().service(svc).into_service()?;
-/// // axum: Router::new().route_service("/RPC2", rpc)
+/// let rpc = Server::builder().service(svc).paths(["/api/xmlrpc"]).into_service()?;
+/// // axum: Router::new().route_service("/api/xmlrpc", rpc)
 /// # let _ = rpc; Ok(()) }
 /// ```
 #[derive(Clone)]
