@@ -39,23 +39,59 @@ pub use std::vec::Vec;
 
 /// A type a generated server can decode a parameter into.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a parameter of a service method: it does not implement `serde::de::DeserializeOwned`",
+    message = "`{Self}` cannot be a parameter of a service method: it does not implement `serde::Deserialize`",
     label = "the server decodes this parameter with serde",
     note = "derive `serde::Deserialize` for it, or use a type that implements it (`rpc_runtime::Value` takes any value)",
-    note = "generate only the client with `#[service(client)]` if this trait is never served"
+    note = "to generate only the client, write `#[service(client)]`"
 )]
-pub trait ServerParam {}
-impl<T: DeserializeOwned> ServerParam for T {}
+pub trait ServerParam: Sized {
+    /// Decodes the next parameter.
+    fn next(params: &mut Params<'_>) -> Result<Self, Fault>;
+
+    /// Decodes the next parameter, which the caller may leave out (a trailing `Option`).
+    fn next_optional(params: &mut Params<'_>) -> Result<Self, Fault>
+    where
+        Self: OptionalParam;
+}
+
+impl<T: DeserializeOwned> ServerParam for T {
+    fn next(params: &mut Params<'_>) -> Result<Self, Fault> {
+        params.next().map_err(param_fault)
+    }
+
+    fn next_optional(params: &mut Params<'_>) -> Result<Self, Fault>
+    where
+        Self: OptionalParam,
+    {
+        match params.next_opt::<T>() {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Ok(T::absent()),
+            Err(e) => Err(param_fault(e)),
+        }
+    }
+}
 
 /// A type a generated server can encode a result from.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned by a service method: it does not implement `serde::Serialize`",
     label = "the server encodes this result with serde",
     note = "derive `serde::Serialize` for it",
-    note = "generate only the client with `#[service(client)]` if this trait is never served"
+    note = "to generate only the client, write `#[service(client)]`"
 )]
-pub trait ServerReturn {}
-impl<T: Serialize> ServerReturn for T {}
+pub trait ServerReturn {
+    /// Encodes the result as a `<value>` element.
+    fn encode(&self) -> Result<Vec<u8>, Fault>;
+}
+
+impl<T: Serialize> ServerReturn for T {
+    fn encode(&self) -> Result<Vec<u8>, Fault> {
+        let mut out = Vec::new();
+        match write_value(&mut out, self, &Config::DEFAULT) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(encode_fault(e)),
+        }
+    }
+}
 
 /// An error type a generated server can turn into a fault.
 #[diagnostic::on_unimplemented(
@@ -63,27 +99,43 @@ impl<T: Serialize> ServerReturn for T {}
     label = "an `Err` of this type is answered as a fault",
     note = "implement `rpc_runtime::IntoFault` for it, or return `Result<T, rpc_runtime::Fault>`"
 )]
-pub trait ServerError {}
-impl<E: IntoFault> ServerError for E {}
+pub trait ServerError {
+    /// The fault to answer.
+    fn into_fault(self) -> Fault;
+}
+
+impl<E: IntoFault> ServerError for E {
+    fn into_fault(self) -> Fault {
+        IntoFault::into_fault(self)
+    }
+}
 
 /// A type a generated client can encode a parameter from.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of a service method: it does not implement `serde::Serialize`",
     label = "the client encodes this parameter with serde",
     note = "derive `serde::Serialize` for it",
-    note = "generate only the server with `#[service(server)]` if this trait is never called through the generated client"
+    note = "to generate only the server, write `#[service(server)]`"
 )]
-pub trait ClientParam {}
-impl<T: Serialize> ClientParam for T {}
+pub trait ClientParam {
+    /// Appends the parameter to a request.
+    fn write(&self, call: &mut CallWriter, config: &Config) -> Result<(), Error>;
+}
+
+impl<T: Serialize> ClientParam for T {
+    fn write(&self, call: &mut CallWriter, config: &Config) -> Result<(), Error> {
+        call.param(self, config)
+    }
+}
 
 /// A type a generated client can decode a result into.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be returned by a service method: it does not implement `serde::de::DeserializeOwned`",
+    message = "`{Self}` cannot be returned by a service method: it does not implement `serde::Deserialize`",
     label = "the client decodes this result with serde",
     note = "derive `serde::Deserialize` for it",
-    note = "generate only the server with `#[service(server)]` if this trait is never called through the generated client"
+    note = "to generate only the server, write `#[service(server)]`"
 )]
-pub trait ClientReturn {}
+pub trait ClientReturn: DeserializeOwned {}
 impl<T: DeserializeOwned> ClientReturn for T {}
 
 /// An error type a generated client can recover from a fault.
@@ -92,21 +144,8 @@ impl<T: DeserializeOwned> ClientReturn for T {}
     label = "the client recovers this error from the fault the server answers",
     note = "implement `rpc_runtime::FromFault` for it, or return `Result<T, rpc_runtime::Fault>`"
 )]
-pub trait ClientError {}
+pub trait ClientError: FromFault {}
 impl<E: FromFault> ClientError for E {}
-
-/// Checks `T: ServerParam`.
-pub fn assert_server_param<T: ServerParam>() {}
-/// Checks `T: ServerReturn`.
-pub fn assert_server_return<T: ServerReturn>() {}
-/// Checks `E: ServerError`.
-pub fn assert_server_error<E: ServerError>() {}
-/// Checks `T: ClientParam`.
-pub fn assert_client_param<T: ClientParam>() {}
-/// Checks `T: ClientReturn`.
-pub fn assert_client_return<T: ClientReturn>() {}
-/// Checks `E: ClientError`.
-pub fn assert_client_error<E: ClientError>() {}
 
 // ---------------------------------------------------------------------------------------
 // Client side.
@@ -134,23 +173,18 @@ pub fn start_call(method: &str) -> Result<CallWriter, Error> {
     CallWriter::new(method)
 }
 
-/// Appends one parameter to a request.
-pub fn param<T: Serialize + ?Sized>(call: &mut CallWriter, value: &T, config: &Config) -> Result<(), Error> {
-    call.param(value, config)
-}
-
 /// Whether an optional parameter must be sent.
 pub fn is_present<T: OptionalParam>(value: &T) -> bool {
     value.is_present()
 }
 
 /// Sends a request and decodes the result.
-pub async fn call<T: DeserializeOwned>(client: &Client, call: CallWriter) -> Result<T, Error> {
+pub async fn call<T: ClientReturn>(client: &Client, call: CallWriter) -> Result<T, Error> {
     client.call_xml(call.finish()).await
 }
 
 /// Sends a request and decodes the result; a fault is recovered as `E` when it is one.
-pub async fn call_typed<T: DeserializeOwned, E: FromFault>(
+pub async fn call_typed<T: ClientReturn, E: ClientError>(
     client: &Client,
     call: CallWriter,
 ) -> Result<T, CallError<E>> {
@@ -158,12 +192,12 @@ pub async fn call_typed<T: DeserializeOwned, E: FromFault>(
 }
 
 /// As [`call`], blocking.
-pub fn call_blocking<T: DeserializeOwned>(client: &BlockingClient, call: CallWriter) -> Result<T, Error> {
+pub fn call_blocking<T: ClientReturn>(client: &BlockingClient, call: CallWriter) -> Result<T, Error> {
     client.call_xml(call.finish())
 }
 
 /// As [`call_typed`], blocking.
-pub fn call_blocking_typed<T: DeserializeOwned, E: FromFault>(
+pub fn call_blocking_typed<T: ClientReturn, E: ClientError>(
     client: &BlockingClient,
     call: CallWriter,
 ) -> Result<T, CallError<E>> {
@@ -186,20 +220,6 @@ pub fn recover<E: FromFault>(error: Error) -> CallError<E> {
 // ---------------------------------------------------------------------------------------
 // Server side.
 
-/// Decodes the next parameter.
-pub fn next<T: DeserializeOwned>(params: &mut Params<'_>) -> Result<T, Fault> {
-    params.next().map_err(param_fault)
-}
-
-/// Decodes the next parameter, which the caller may leave out (a trailing `Option`).
-pub fn next_optional<T: DeserializeOwned + OptionalParam>(params: &mut Params<'_>) -> Result<T, Fault> {
-    match params.next_opt::<T>() {
-        Ok(Some(value)) => Ok(value),
-        Ok(None) => Ok(T::absent()),
-        Err(e) => Err(param_fault(e)),
-    }
-}
-
 /// Checks that the caller sent no more parameters.
 pub fn finish(params: Params<'_>) -> Result<(), Fault> {
     params.finish().map_err(param_fault)
@@ -208,15 +228,6 @@ pub fn finish(params: Params<'_>) -> Result<(), Fault> {
 #[cold]
 fn param_fault(error: Error) -> Fault {
     error.to_fault()
-}
-
-/// Encodes a result as a `<value>` element.
-fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Fault> {
-    let mut out = Vec::new();
-    match write_value(&mut out, value, &Config::DEFAULT) {
-        Ok(()) => Ok(out),
-        Err(e) => Err(encode_fault(e)),
-    }
 }
 
 #[cold]
@@ -229,22 +240,22 @@ fn encode_fault(error: Error) -> Fault {
 pub fn respond<F, T>(future: F) -> CallFuture
 where
     F: Future<Output = T> + Send + 'static,
-    T: Serialize,
+    T: ServerReturn,
 {
-    Box::pin(async move { encode(&future.await) })
+    Box::pin(async move { future.await.encode() })
 }
 
 /// The call future of an `async fn` method returning `Result<T, E>`.
 pub fn respond_result<F, T, E>(future: F) -> CallFuture
 where
     F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Serialize,
-    E: IntoFault,
+    T: ServerReturn,
+    E: ServerError,
 {
     Box::pin(async move {
         match future.await {
-            Ok(value) => encode(&value),
-            Err(e) => Err(e.into_fault()),
+            Ok(value) => value.encode(),
+            Err(e) => Err(ServerError::into_fault(e)),
         }
     })
 }
@@ -253,22 +264,22 @@ where
 pub fn respond_blocking<F, T>(f: F) -> CallFuture
 where
     F: FnOnce() -> T + Send + 'static,
-    T: Serialize + Send + 'static,
+    T: ServerReturn + Send + 'static,
 {
-    Box::pin(async move { encode(&run_blocking(f).await?) })
+    Box::pin(async move { run_blocking(f).await?.encode() })
 }
 
 /// The call future of a plain `fn` method returning `Result<T, E>`.
 pub fn respond_blocking_result<F, T, E>(f: F) -> CallFuture
 where
     F: FnOnce() -> Result<T, E> + Send + 'static,
-    T: Serialize + Send + 'static,
-    E: IntoFault + Send + 'static,
+    T: ServerReturn + Send + 'static,
+    E: ServerError + Send + 'static,
 {
     Box::pin(async move {
         match run_blocking(f).await? {
-            Ok(value) => encode(&value),
-            Err(e) => Err(e.into_fault()),
+            Ok(value) => value.encode(),
+            Err(e) => Err(ServerError::into_fault(e)),
         }
     })
 }
