@@ -51,6 +51,24 @@ fn render(service: &Service<'_>) -> TokenStream {
     }
     if service.server {
         server::render(service).to_tokens(&mut out);
+    } else {
+        // Without a server nothing implements the trait: it stays as the interface's
+        // description, which is not dead code.
+        let ident = &service.original.ident;
+        let uses = service.methods.iter().map(|m| {
+            let cfgs = &m.cfgs;
+            let method = m.ident;
+            quote!(#(#cfgs)* let _ = <__S as #ident>::#method;)
+        });
+        quote! {
+            const _: () = {
+                #[allow(dead_code, deprecated)]
+                fn __described_by<__S: #ident>() {
+                    #(#uses)*
+                }
+            };
+        }
+        .to_tokens(&mut out);
     }
     out
 }
@@ -62,5 +80,50 @@ impl ToTokens for Private<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let krate = self.0;
         quote!(#krate::__private).to_tokens(tokens);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::expand;
+
+    fn expand_to_string(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+        expand(args, item).to_string()
+    }
+
+    #[test]
+    fn crate_override_is_the_only_runtime_path() {
+        let out = expand_to_string(
+            quote!(crate = "::renamed", namespace = "n"),
+            quote! {
+                pub trait T {
+                    async fn a(&self, x: Option<i32>) -> Result<i32, E>;
+                    fn b(&self, y: Vec<u8>);
+                }
+            },
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(!out.contains("rpc_runtime ::"), "{out}");
+        assert!(out.contains(":: renamed :: __private"), "{out}");
+    }
+
+    #[test]
+    fn default_path_is_rpc_runtime() {
+        let out = expand_to_string(quote!(), quote!(trait T { async fn a(&self); }));
+        assert!(out.contains(":: rpc_runtime :: __private :: Future"), "{out}");
+    }
+
+    #[test]
+    fn errors_keep_the_trait() {
+        let out = expand_to_string(
+            quote!(bogus),
+            quote!(trait T { #[rpc(name = "x")] async fn a(self); }),
+        );
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(out.contains("trait T"), "{out}");
+        assert!(!out.contains("rpc ("), "helper attribute left: {out}");
+        assert_eq!(out.matches("compile_error").count(), 2, "{out}");
     }
 }
