@@ -76,11 +76,35 @@ fn render(service: &Service<'_>) -> TokenStream {
 /// Prints `path::to::runtime::__private`: the one way generated code names the runtime.
 pub(crate) struct Private<'a>(pub(crate) &'a syn::Path);
 
+impl Private<'_> {
+    /// The path with every token at `span`, for code whose errors belong to a user's
+    /// token (a type that lacks a trait), so no part of the error points elsewhere.
+    pub(crate) fn at(&self, span: proc_macro2::Span) -> TokenStream {
+        respan(self.to_token_stream(), span)
+    }
+}
+
 impl ToTokens for Private<'_> {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let krate = self.0;
         quote!(#krate::__private).to_tokens(tokens);
     }
+}
+
+fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut group = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                group.set_span(span);
+                tt = proc_macro2::TokenTree::Group(group);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -129,14 +129,35 @@ impl<T: Serialize> ClientParam for T {
 }
 
 /// A type a generated client can decode a result into.
+///
+/// The bound is checked where the expansion names the user's type
+/// (`<T as ClientReturn>::decoder()`); the call functions take the decoder and have no
+/// bounds of their own, so a type that lacks `Deserialize` is reported once, on the type.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned by a service method: it does not implement `serde::Deserialize`",
     label = "the client decodes this result with serde",
     note = "derive `serde::Deserialize` for it",
     note = "to generate only the server, write `#[service(server)]`"
 )]
-pub trait ClientReturn: DeserializeOwned {}
-impl<T: DeserializeOwned> ClientReturn for T {}
+pub trait ClientReturn: Sized {
+    /// How to make a call returning `Self`.
+    fn decoder() -> Decoder<Self>;
+}
+
+impl<T: DeserializeOwned + 'static> ClientReturn for T {
+    fn decoder() -> Decoder<T> {
+        Decoder {
+            call: |client, body| Box::pin(client.call_xml(body)),
+            call_blocking: |client, body| client.call_xml(body),
+        }
+    }
+}
+
+/// Calls decoding the result as `T`, made where `T: Deserialize` is known.
+pub struct Decoder<T> {
+    call: for<'a> fn(&'a Client, Vec<u8>) -> BoxFuture<'a, Result<T, Error>>,
+    call_blocking: fn(&BlockingClient, Vec<u8>) -> Result<T, Error>,
+}
 
 /// An error type a generated client can recover from a fault.
 #[diagnostic::on_unimplemented(
@@ -144,8 +165,19 @@ impl<T: DeserializeOwned> ClientReturn for T {}
     label = "the client recovers this error from the fault the server answers",
     note = "implement `rpc_runtime::FromFault` for it, or return `Result<T, rpc_runtime::Fault>`"
 )]
-pub trait ClientError: FromFault {}
-impl<E: FromFault> ClientError for E {}
+pub trait ClientError: Sized {
+    /// How to turn the error of a call into a [`CallError`].
+    fn recoverer() -> fn(Error) -> CallError<Self>;
+}
+
+impl<E: FromFault> ClientError for E {
+    fn recoverer() -> fn(Error) -> CallError<E> {
+        recover::<E>
+    }
+}
+
+/// A boxed `Send` future borrowing the client.
+pub type BoxFuture<'a, T> = core::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 // ---------------------------------------------------------------------------------------
 // Client side.
@@ -179,29 +211,33 @@ pub fn is_present<T: OptionalParam>(value: &T) -> bool {
 }
 
 /// Sends a request and decodes the result.
-pub async fn call<T: ClientReturn>(client: &Client, call: CallWriter) -> Result<T, Error> {
-    client.call_xml(call.finish()).await
+pub fn call<T>(client: &Client, call: CallWriter, decoder: Decoder<T>) -> BoxFuture<'_, Result<T, Error>> {
+    (decoder.call)(client, call.finish())
 }
 
 /// Sends a request and decodes the result; a fault is recovered as `E` when it is one.
-pub async fn call_typed<T: ClientReturn, E: ClientError>(
+pub async fn call_typed<T, E>(
     client: &Client,
     call: CallWriter,
+    decoder: Decoder<T>,
+    recover: fn(Error) -> CallError<E>,
 ) -> Result<T, CallError<E>> {
-    client.call_xml(call.finish()).await.map_err(recover)
+    (decoder.call)(client, call.finish()).await.map_err(recover)
 }
 
 /// As [`call`], blocking.
-pub fn call_blocking<T: ClientReturn>(client: &BlockingClient, call: CallWriter) -> Result<T, Error> {
-    client.call_xml(call.finish())
+pub fn call_blocking<T>(client: &BlockingClient, call: CallWriter, decoder: Decoder<T>) -> Result<T, Error> {
+    (decoder.call_blocking)(client, call.finish())
 }
 
 /// As [`call_typed`], blocking.
-pub fn call_blocking_typed<T: ClientReturn, E: ClientError>(
+pub fn call_blocking_typed<T, E>(
     client: &BlockingClient,
     call: CallWriter,
+    decoder: Decoder<T>,
+    recover: fn(Error) -> CallError<E>,
 ) -> Result<T, CallError<E>> {
-    client.call_xml(call.finish()).map_err(recover)
+    (decoder.call_blocking)(client, call.finish()).map_err(recover)
 }
 
 /// Turns the error of a call into a [`CallError`]: a fault `E` recognises becomes

@@ -111,7 +111,8 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
     let mut writes = Vec::new();
     for param in &m.params[..required] {
         let name = &param.ident;
-        let write = quote_spanned!(param.ty.span()=> #p::ClientParam::write(&#name, &mut __call, __config)?;);
+        let ps = p.at(param.ty.span());
+        let write = quote_spanned!(param.ty.span()=> #ps::ClientParam::write(&#name, &mut __call, __config)?;);
         writes.push(write);
     }
     let optional = &m.params[required..];
@@ -127,29 +128,40 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
         for (offset, param) in optional.iter().enumerate() {
             let name = &param.ident;
             let index = required + offset;
-            let write = quote_spanned!(param.ty.span()=> #p::ClientParam::write(&#name, &mut __call, __config)?;);
+            let ps = p.at(param.ty.span());
+            let write = quote_spanned!(param.ty.span()=> #ps::ClientParam::write(&#name, &mut __call, __config)?;);
             writes.push(quote!(if __count > #index { #write }));
         }
     }
 
     let ok = &m.output.ok;
+    let po = p.at(ok.span());
+    let decoder = quote_spanned!(ok.span()=> <#ok as #po::ClientReturn>::decoder());
     let (ret, call) = match (&m.output.err, blocking) {
         (None, false) => (
             quote!(#p::Result<#ok, #p::Error>),
-            quote_spanned!(ok.span()=> #p::call::<#ok>(&self.client, __call).await),
+            quote!(#p::call(&self.client, __call, #decoder).await),
         ),
         (None, true) => (
             quote!(#p::Result<#ok, #p::Error>),
-            quote_spanned!(ok.span()=> #p::call_blocking::<#ok>(&self.client, __call)),
+            quote!(#p::call_blocking(&self.client, __call, #decoder)),
         ),
-        (Some(err), false) => (
-            quote!(#p::Result<#ok, #p::CallError<#err>>),
-            quote_spanned!(err.span()=> #p::call_typed::<#ok, #err>(&self.client, __call).await),
-        ),
-        (Some(err), true) => (
-            quote!(#p::Result<#ok, #p::CallError<#err>>),
-            quote_spanned!(err.span()=> #p::call_blocking_typed::<#ok, #err>(&self.client, __call)),
-        ),
+        (Some(err), false) => {
+            let pe = p.at(err.span());
+            let recover = quote_spanned!(err.span()=> <#err as #pe::ClientError>::recoverer());
+            (
+                quote!(#p::Result<#ok, #p::CallError<#err>>),
+                quote!(#p::call_typed(&self.client, __call, #decoder, #recover).await),
+            )
+        }
+        (Some(err), true) => {
+            let pe = p.at(err.span());
+            let recover = quote_spanned!(err.span()=> <#err as #pe::ClientError>::recoverer());
+            (
+                quote!(#p::Result<#ok, #p::CallError<#err>>),
+                quote!(#p::call_blocking_typed(&self.client, __call, #decoder, #recover)),
+            )
+        }
     };
     let asyncness = if blocking { quote!() } else { quote!(async) };
     quote! {

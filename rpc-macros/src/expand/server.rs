@@ -114,28 +114,36 @@ fn arm(service: &Service<'_>, m: &Method<'_>) -> TokenStream {
     let decode = m.params.iter().map(|param| {
         let name = &param.ident;
         let ty = param.ty;
+        let pt = p.at(ty.span());
         if param.optional {
-            quote_spanned!(ty.span()=> let #name = <#ty as #p::ServerParam>::next_optional(&mut __params)?;)
+            quote_spanned!(ty.span()=> let #name = <#ty as #pt::ServerParam>::next_optional(&mut __params)?;)
         } else {
-            quote_spanned!(ty.span()=> let #name = <#ty as #p::ServerParam>::next(&mut __params)?;)
+            quote_spanned!(ty.span()=> let #name = <#ty as #pt::ServerParam>::next(&mut __params)?;)
         }
     });
     let args = m.params.iter().map(|param| &param.ident);
     let invoke = quote!(<__S as #trait_ident>::#ident(&self.inner, #(#args),*));
     let ok = &m.output.ok;
+    let po = p.at(ok.span());
     let start = match (&m.output.err, m.is_async) {
         (None, true) => quote_spanned! {ok.span()=>
-            #p::respond::<_, #ok>(async move { #invoke.await })
+            #po::respond::<_, #ok>(async move { #invoke.await })
         },
-        (Some(err), true) => quote_spanned! {err.span()=>
-            #p::respond_result::<_, #ok, #err>(async move { #invoke.await })
-        },
+        (Some(err), true) => {
+            let pe = p.at(err.span());
+            quote_spanned! {err.span()=>
+                #pe::respond_result::<_, #ok, #err>(async move { #invoke.await })
+            }
+        }
         (None, false) => quote_spanned! {ok.span()=>
-            #p::respond_blocking::<_, #ok>(move || #invoke)
+            #po::respond_blocking::<_, #ok>(move || #invoke)
         },
-        (Some(err), false) => quote_spanned! {err.span()=>
-            #p::respond_blocking_result::<_, #ok, #err>(move || #invoke)
-        },
+        (Some(err), false) => {
+            let pe = p.at(err.span());
+            quote_spanned! {err.span()=>
+                #pe::respond_blocking_result::<_, #ok, #err>(move || #invoke)
+            }
+        }
     };
     quote! {
         #(#cfgs)*

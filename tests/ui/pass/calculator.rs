@@ -73,6 +73,8 @@ async fn use_client(client: CalculatorClient) {
     let _: Result<bool, rpc_runtime::Error> = client.show(1, None).await;
     let _: Result<(), rpc_runtime::Error> = client.nothing().await;
     assert_send(client.add(1, 2));
+    assert_send(client.div(1.0, 2.0));
+    assert_send(client.show(1, None));
     let _: &rpc_runtime::Client = client.client();
 }
 
