@@ -82,11 +82,10 @@ impl<'a> Service<'a> {
     pub(crate) fn from_syn(cx: &Ctxt, original: &'a ItemTrait, args: ServiceArgs) -> Service<'a> {
         // Generated types name the user's types; a trait generic over them would need a
         // generic client and server, which the macro does not generate.
-        if !original.generics.params.is_empty() || original.generics.where_clause.is_some() {
-            cx.error_spanned_by(
-                &original.generics,
-                "a service trait cannot have generic parameters or a where clause",
-            );
+        if !original.generics.params.is_empty() {
+            cx.error_spanned_by(&original.generics, "a service trait cannot have generic parameters");
+        } else if let Some(w) = &original.generics.where_clause {
+            cx.error_spanned_by(w, "a service trait cannot have a where clause");
         }
         if let Some(unsafety) = &original.unsafety {
             cx.error_spanned_by(unsafety, "a service trait cannot be `unsafe`");
@@ -164,11 +163,13 @@ impl<'a> Method<'a> {
         }
 
         // Each generic parameter would have to be chosen by the remote caller.
-        if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        if !sig.generics.params.is_empty() {
             cx.error_spanned_by(
                 &sig.generics,
                 "a service method cannot be generic: its parameter and return types must be concrete",
             );
+        } else if let Some(w) = &sig.generics.where_clause {
+            cx.error_spanned_by(w, "a service method cannot have a where clause");
         }
         if let Some(c) = &sig.constness {
             cx.error_spanned_by(c, "a service method cannot be `const`");

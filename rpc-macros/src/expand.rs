@@ -19,11 +19,13 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let original: syn::ItemTrait = match syn::parse2(item.clone()) {
         Ok(original) => original,
         Err(_) => {
-            let error = syn::Error::new(
-                proc_macro2::Span::call_site(),
-                "`#[service]` goes on a trait: `#[service] pub trait Calculator { .. }`",
-            )
-            .to_compile_error();
+            // Point at the item's keyword (`struct`, `fn`, ..) when it parses as an item.
+            let span = match syn::parse2::<syn::Item>(item.clone()) {
+                Ok(parsed) => item_keyword_span(&parsed),
+                Err(_) => proc_macro2::Span::call_site(),
+            };
+            let error = syn::Error::new(span, "`#[service]` goes on a trait: `#[service] pub trait Calculator { .. }`")
+                .to_compile_error();
             return quote!(#item #error);
         }
     };
@@ -40,6 +42,18 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             let errors = errors.to_compile_error();
             quote!(#fallback #errors)
         }
+    }
+}
+
+fn item_keyword_span(item: &syn::Item) -> proc_macro2::Span {
+    use syn::spanned::Spanned;
+    match item {
+        syn::Item::Struct(i) => i.struct_token.span,
+        syn::Item::Enum(i) => i.enum_token.span,
+        syn::Item::Fn(i) => i.sig.fn_token.span,
+        syn::Item::Impl(i) => i.impl_token.span,
+        syn::Item::Mod(i) => i.mod_token.span,
+        other => other.span(),
     }
 }
 

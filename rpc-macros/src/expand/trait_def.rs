@@ -32,8 +32,25 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
 }
 
 /// The trait as written, minus helper attributes: what is emitted next to errors.
+/// Parameter patterns, already reported, become `_` so rustc does not report them again.
 pub(crate) fn fallback(original: &ItemTrait) -> TokenStream {
-    strip(original).into_token_stream()
+    let mut item = strip(original);
+    for trait_item in &mut item.items {
+        if let TraitItem::Fn(f) = trait_item {
+            for input in &mut f.sig.inputs {
+                if let syn::FnArg::Typed(pt) = input
+                    && !matches!(&*pt.pat, syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none())
+                {
+                    let span = syn::spanned::Spanned::span(&pt.pat);
+                    *pt.pat = syn::Pat::Wild(syn::PatWild {
+                        attrs: Vec::new(),
+                        underscore_token: syn::Token![_](span),
+                    });
+                }
+            }
+        }
+    }
+    item.into_token_stream()
 }
 
 fn strip(original: &ItemTrait) -> ItemTrait {
