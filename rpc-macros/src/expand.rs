@@ -87,6 +87,13 @@ fn render(service: &Service<'_>) -> TokenStream {
     out
 }
 
+/// The location of the user's `tokens`, in the macro's expansion context: errors point at
+/// the user's tokens, while lints treat the code as generated (an `unused_qualifications`
+/// on a generated path is not the user's to fix).
+pub(crate) fn user_span<T: syn::spanned::Spanned>(tokens: &T) -> proc_macro2::Span {
+    proc_macro2::Span::call_site().located_at(tokens.span())
+}
+
 /// Prints `path::to::runtime::__private`: the one way generated code names the runtime.
 pub(crate) struct Private<'a>(pub(crate) &'a syn::Path);
 

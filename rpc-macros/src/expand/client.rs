@@ -4,10 +4,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 
 use crate::ast::{Method, Service};
-use crate::expand::Private;
+use crate::expand::{Private, user_span};
 
 /// The async client when `blocking` is false, the blocking one otherwise.
 pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
@@ -111,8 +110,8 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
     let mut writes = Vec::new();
     for param in &m.params[..required] {
         let name = &param.ident;
-        let ps = p.at(param.ty.span());
-        let write = quote_spanned!(param.ty.span()=> #ps::ClientParam::write(&#name, &mut __call, __config)?;);
+        let ps = p.at(user_span(param.ty));
+        let write = quote_spanned!(user_span(param.ty)=> #ps::ClientParam::write(&#name, &mut __call, __config)?;);
         writes.push(write);
     }
     let optional = &m.params[required..];
@@ -128,15 +127,15 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
         for (offset, param) in optional.iter().enumerate() {
             let name = &param.ident;
             let index = required + offset;
-            let ps = p.at(param.ty.span());
-            let write = quote_spanned!(param.ty.span()=> #ps::ClientParam::write(&#name, &mut __call, __config)?;);
+            let ps = p.at(user_span(param.ty));
+            let write = quote_spanned!(user_span(param.ty)=> #ps::ClientParam::write(&#name, &mut __call, __config)?;);
             writes.push(quote!(if __count > #index { #write }));
         }
     }
 
     let ok = &m.output.ok;
-    let po = p.at(ok.span());
-    let decoder = quote_spanned!(ok.span()=> <#ok as #po::ClientReturn>::decoder());
+    let po = p.at(user_span(ok));
+    let decoder = quote_spanned!(user_span(ok)=> <#ok as #po::ClientReturn>::decoder());
     let (ret, call) = match (&m.output.err, blocking) {
         (None, false) => (
             quote!(#p::Result<#ok, #p::Error>),
@@ -147,16 +146,16 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
             quote!(#p::call_blocking(&self.client, __call, #decoder)),
         ),
         (Some(err), false) => {
-            let pe = p.at(err.span());
-            let recover = quote_spanned!(err.span()=> <#err as #pe::ClientError>::recoverer());
+            let pe = p.at(user_span(err));
+            let recover = quote_spanned!(user_span(err)=> <#err as #pe::ClientError>::recoverer());
             (
                 quote!(#p::Result<#ok, #p::CallError<#err>>),
                 quote!(#p::call_typed(&self.client, __call, #decoder, #recover).await),
             )
         }
         (Some(err), true) => {
-            let pe = p.at(err.span());
-            let recover = quote_spanned!(err.span()=> <#err as #pe::ClientError>::recoverer());
+            let pe = p.at(user_span(err));
+            let recover = quote_spanned!(user_span(err)=> <#err as #pe::ClientError>::recoverer());
             (
                 quote!(#p::Result<#ok, #p::CallError<#err>>),
                 quote!(#p::call_blocking_typed(&self.client, __call, #decoder, #recover)),

@@ -4,10 +4,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 
 use crate::ast::{Method, Service};
-use crate::expand::Private;
+use crate::expand::{Private, user_span};
 
 pub(crate) fn render(service: &Service<'_>) -> TokenStream {
     let p = Private(&service.krate);
@@ -77,7 +76,7 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
 }
 
 fn type_name(p: &Private<'_>, ty: &syn::Type) -> TokenStream {
-    quote_spanned! {ty.span()=>
+    quote_spanned! {user_span(ty)=>
         {
             #[allow(unused_imports)]
             use #p::{TypeNameFallback as _, TypeNameViaDeserialize as _};
@@ -114,33 +113,33 @@ fn arm(service: &Service<'_>, m: &Method<'_>) -> TokenStream {
     let decode = m.params.iter().map(|param| {
         let name = &param.ident;
         let ty = param.ty;
-        let pt = p.at(ty.span());
+        let pt = p.at(user_span(ty));
         if param.optional {
-            quote_spanned!(ty.span()=> let #name = <#ty as #pt::ServerParam>::next_optional(&mut __params)?;)
+            quote_spanned!(user_span(ty)=> let #name = <#ty as #pt::ServerParam>::next_optional(&mut __params)?;)
         } else {
-            quote_spanned!(ty.span()=> let #name = <#ty as #pt::ServerParam>::next(&mut __params)?;)
+            quote_spanned!(user_span(ty)=> let #name = <#ty as #pt::ServerParam>::next(&mut __params)?;)
         }
     });
     let args = m.params.iter().map(|param| &param.ident);
     let invoke = quote!(<__S as #trait_ident>::#ident(&self.inner, #(#args),*));
     let ok = &m.output.ok;
-    let po = p.at(ok.span());
+    let po = p.at(user_span(ok));
     let start = match (&m.output.err, m.is_async) {
-        (None, true) => quote_spanned! {ok.span()=>
+        (None, true) => quote_spanned! {user_span(ok)=>
             #po::respond::<_, #ok>(async move { #invoke.await })
         },
         (Some(err), true) => {
-            let pe = p.at(err.span());
-            quote_spanned! {err.span()=>
+            let pe = p.at(user_span(err));
+            quote_spanned! {user_span(err)=>
                 #pe::respond_result::<_, #ok, #err>(async move { #invoke.await })
             }
         }
-        (None, false) => quote_spanned! {ok.span()=>
+        (None, false) => quote_spanned! {user_span(ok)=>
             #po::respond_blocking::<_, #ok>(move || #invoke)
         },
         (Some(err), false) => {
-            let pe = p.at(err.span());
-            quote_spanned! {err.span()=>
+            let pe = p.at(user_span(err));
+            quote_spanned! {user_span(err)=>
                 #pe::respond_blocking_result::<_, #ok, #err>(move || #invoke)
             }
         }
