@@ -37,7 +37,9 @@ fn check_reserved(cx: &Ctxt, service: &Service<'_>) {
 }
 
 // Two methods under one wire name: the server could only ever run one of them. Methods
-// that both carry `#[cfg]` are left alone, as they may never be compiled together.
+// that both carry `#[cfg]` are left alone, as they may never be compiled together. A
+// client-only trait may call one remote method in several ways (with fewer trailing
+// parameters, say): nothing is served, so nothing clashes.
 fn check_duplicates(cx: &Ctxt, service: &Service<'_>) {
     let mut seen: HashMap<&str, (usize, &syn::Ident)> = HashMap::new();
     for (index, method) in service.methods.iter().enumerate() {
@@ -47,6 +49,7 @@ fn check_duplicates(cx: &Ctxt, service: &Service<'_>) {
                     name.span,
                     format!("the wire name `{}` is given twice for this method", name.value),
                 ),
+                Some(_) if !service.server => {}
                 Some(&(first, ident)) => {
                     let both_cfg = !method.cfgs.is_empty() && !service.methods[first].cfgs.is_empty();
                     if !both_cfg {
