@@ -13,8 +13,12 @@ pub(crate) fn check(cx: &Ctxt, service: &Service<'_>) {
 }
 
 // `system.*` belongs to the server: listMethods, methodHelp, methodSignature, multicall
-// and getCapabilities. A method there would shadow them or be shadowed.
+// and getCapabilities. A served method there would shadow them or be shadowed. A
+// client-only trait may call them on a remote server.
 fn check_reserved(cx: &Ctxt, service: &Service<'_>) {
+    if !service.server {
+        return;
+    }
     if let (Some(ns), Some(lit)) = (&service.namespace, &service.namespace_lit)
         && (ns == "system" || ns.starts_with("system."))
     {
