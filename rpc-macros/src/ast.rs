@@ -4,7 +4,9 @@
 
 use proc_macro2::Span;
 use syn::spanned::Spanned;
-use syn::{Attribute, FnArg, Ident, ItemTrait, LitStr, Pat, ReturnType, TraitItem, TraitItemFn, Type};
+use syn::{
+    Attribute, FnArg, Ident, ItemTrait, LitStr, Pat, ReturnType, TraitItem, TraitItemFn, Type,
+};
 
 use crate::attr::{self, MethodAttrs, ServiceArgs};
 use crate::ctxt::Ctxt;
@@ -83,7 +85,10 @@ impl<'a> Service<'a> {
         // Generated types name the user's types; a trait generic over them would need a
         // generic client and server, which the macro does not generate.
         if !original.generics.params.is_empty() {
-            cx.error_spanned_by(&original.generics, "a service trait cannot have generic parameters");
+            cx.error_spanned_by(
+                &original.generics,
+                "a service trait cannot have generic parameters",
+            );
         } else if let Some(w) = &original.generics.where_clause {
             cx.error_spanned_by(w, "a service trait cannot have a where clause");
         }
@@ -102,7 +107,9 @@ impl<'a> Service<'a> {
             (None, None) => (true, true),
             (c, s) => (c.is_some(), s.is_some()),
         };
-        let krate = args.krate.unwrap_or_else(|| syn::parse_quote!(::rpc_runtime));
+        let krate = args
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::rpc_runtime));
         let mut methods = Vec::new();
         for item in &original.items {
             match item {
@@ -139,90 +146,9 @@ impl<'a> Method<'a> {
         let sig = &original.sig;
         let attrs = MethodAttrs::parse(cx, &original.attrs);
 
-        // The server runs the method on a shared implementation, possibly many calls at
-        // once: it can only lend `&self`.
-        let mut inputs = sig.inputs.iter();
-        match inputs.next() {
-            Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none() => {
-                if let Some((_, Some(lt))) = &r.reference {
-                    cx.error_spanned_by(lt, "write `&self` without a lifetime");
-                }
-            }
-            Some(FnArg::Receiver(r)) => cx.error_spanned_by(
-                r,
-                "a service method takes `&self`: the server shares one implementation between concurrent calls",
-            ),
-            _ => cx.error_at(
-                sig.ident.span(),
-                "a service method takes `&self` as its first parameter",
-            ),
-        }
-        if sig.receiver().is_none() {
-            // The first input was a typed parameter: put it back.
-            inputs = sig.inputs.iter();
-        }
+        let inputs = check_signature(cx, original);
 
-        // Each generic parameter would have to be chosen by the remote caller.
-        if !sig.generics.params.is_empty() {
-            cx.error_spanned_by(
-                &sig.generics,
-                "a service method cannot be generic: its parameter and return types must be concrete",
-            );
-        } else if let Some(w) = &sig.generics.where_clause {
-            cx.error_spanned_by(w, "a service method cannot have a where clause");
-        }
-        if let Some(c) = &sig.constness {
-            cx.error_spanned_by(c, "a service method cannot be `const`");
-        }
-        if let Some(u) = &sig.unsafety {
-            cx.error_spanned_by(u, "a service method cannot be `unsafe`");
-        }
-        if let Some(a) = &sig.abi {
-            cx.error_spanned_by(a, "a service method cannot have an ABI");
-        }
-        if let Some(v) = &sig.variadic {
-            cx.error_spanned_by(v, "a service method cannot be variadic");
-        }
-        // A default body would run in the server but its future need not be `Send`.
-        if let Some(body) = &original.default {
-            cx.error_at(
-                body.brace_token.span.join(),
-                "a service method cannot have a default body: write it in the impl",
-            );
-        }
-
-        let mut params = Vec::new();
-        for (index, input) in inputs.enumerate() {
-            let FnArg::Typed(pt) = input else {
-                continue;
-            };
-            for a in pt.attrs.iter().filter(|a| attr::is_helper(a)) {
-                cx.error_spanned_by(a, "`#[rpc]` is not supported on parameters");
-            }
-            let ident = match &*pt.pat {
-                Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
-                other => {
-                    cx.error_spanned_by(
-                        other,
-                        "a service method's parameters must be plain names: patterns cannot be used here",
-                    );
-                    Ident::new(&format!("__param{index}"), other.span())
-                }
-            };
-            check_type(cx, &pt.ty, "parameter");
-            params.push(Param {
-                ident,
-                ty: &pt.ty,
-                optional: false,
-            });
-        }
-        // The trailing `Option` parameters may be left out by the caller.
-        for p in params.iter_mut().rev() {
-            if !is_option(p.ty) {
-                break;
-            }
-            p.optional = true;
-        }
+        let params = lower_params(cx, inputs);
 
         let output = match &sig.output {
             ReturnType::Default => Output {
@@ -274,7 +200,11 @@ impl<'a> Method<'a> {
             })
             .collect();
 
-        let docs: Vec<_> = original.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
+        let docs: Vec<_> = original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("doc"))
+            .collect();
         let cfgs = original
             .attrs
             .iter()
@@ -302,13 +232,110 @@ impl<'a> Method<'a> {
     }
 }
 
+/// The parameters after `&self`, the trailing `Option`s marked optional.
+fn lower_params<'a>(cx: &Ctxt, inputs: syn::punctuated::Iter<'a, FnArg>) -> Vec<Param<'a>> {
+    let mut params = Vec::new();
+    for (index, input) in inputs.enumerate() {
+        let FnArg::Typed(pt) = input else {
+            continue;
+        };
+        for a in pt.attrs.iter().filter(|a| attr::is_helper(a)) {
+            cx.error_spanned_by(a, "`#[rpc]` is not supported on parameters");
+        }
+        let ident = match &*pt.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
+            other => {
+                cx.error_spanned_by(
+                    other,
+                    "a service method's parameters must be plain names: patterns cannot be used here",
+                );
+                Ident::new(&format!("__param{index}"), other.span())
+            }
+        };
+        check_type(cx, &pt.ty, "parameter");
+        params.push(Param {
+            ident,
+            ty: &pt.ty,
+            optional: false,
+        });
+    }
+    // The trailing `Option` parameters may be left out by the caller.
+    for p in params.iter_mut().rev() {
+        if !is_option(p.ty) {
+            break;
+        }
+        p.optional = true;
+    }
+
+    params
+}
+
+/// Checks the receiver and the qualifiers of a method; returns its inputs after `&self`.
+fn check_signature<'a>(cx: &Ctxt, original: &'a TraitItemFn) -> syn::punctuated::Iter<'a, FnArg> {
+    // The server runs the method on a shared implementation, possibly many calls at
+    // once: it can only lend `&self`.
+    let sig = &original.sig;
+    let mut inputs = sig.inputs.iter();
+    match inputs.next() {
+        Some(FnArg::Receiver(r)) if r.reference.is_some() && r.mutability.is_none() && r.colon_token.is_none() => {
+            if let Some((_, Some(lt))) = &r.reference {
+                cx.error_spanned_by(lt, "write `&self` without a lifetime");
+            }
+        }
+        Some(FnArg::Receiver(r)) => cx.error_spanned_by(
+            r,
+            "a service method takes `&self`: the server shares one implementation between concurrent calls",
+        ),
+        _ => cx.error_at(
+            sig.ident.span(),
+            "a service method takes `&self` as its first parameter",
+        ),
+    }
+    if sig.receiver().is_none() {
+        // The first input was a typed parameter: put it back.
+        inputs = sig.inputs.iter();
+    }
+
+    // Each generic parameter would have to be chosen by the remote caller.
+    if !sig.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &sig.generics,
+            "a service method cannot be generic: its parameter and return types must be concrete",
+        );
+    } else if let Some(w) = &sig.generics.where_clause {
+        cx.error_spanned_by(w, "a service method cannot have a where clause");
+    }
+    if let Some(c) = &sig.constness {
+        cx.error_spanned_by(c, "a service method cannot be `const`");
+    }
+    if let Some(u) = &sig.unsafety {
+        cx.error_spanned_by(u, "a service method cannot be `unsafe`");
+    }
+    if let Some(a) = &sig.abi {
+        cx.error_spanned_by(a, "a service method cannot have an ABI");
+    }
+    if let Some(v) = &sig.variadic {
+        cx.error_spanned_by(v, "a service method cannot be variadic");
+    }
+    // A default body would run in the server but its future need not be `Send`.
+    if let Some(body) = &original.default {
+        cx.error_at(
+            body.brace_token.span.join(),
+            "a service method cannot have a default body: write it in the impl",
+        );
+    }
+
+    inputs
+}
+
 /// The doc comment's lines, trimmed, joined with `\n`, without leading or trailing blank lines.
 fn help_text(docs: &[&Attribute]) -> String {
     let mut lines = Vec::new();
     for attr in docs {
         if let syn::Meta::NameValue(nv) = &attr.meta
             && let syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s), ..
+                lit: syn::Lit::Str(s),
+                ..
             }) = &nv.value
         {
             lines.extend(s.value().lines().map(|l| l.trim().to_owned()));
@@ -333,7 +360,10 @@ fn check_name(cx: &Ctxt, name: &str, span: Span, what: &str) {
             ),
         );
     } else if name.starts_with('.') || name.ends_with('.') || name.contains("..") {
-        cx.error_at(span, format!("the {what} `{name}` has an empty part between dots"));
+        cx.error_at(
+            span,
+            format!("the {what} `{name}` has an empty part between dots"),
+        );
     }
 }
 

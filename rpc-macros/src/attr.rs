@@ -46,7 +46,10 @@ impl ServiceArgs {
                     Ok(krate) => set_once(cx, &mut args.krate, krate, path, "crate"),
                     Err(_) => cx.error_spanned_by(
                         &value,
-                        format!("`{}` is not a path; write e.g. `crate = \"::rpc_runtime\"`", value.value()),
+                        format!(
+                            "`{}` is not a path; write e.g. `crate = \"::rpc_runtime\"`",
+                            value.value()
+                        ),
                     ),
                 }
             } else if path.is_ident("client") || path.is_ident("server") {
@@ -57,7 +60,10 @@ impl ServiceArgs {
                     (&mut args.server, "server")
                 };
                 if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-                    cx.error_spanned_by(path, format!("`{key}` takes no value: write `{key}` alone"));
+                    cx.error_spanned_by(
+                        path,
+                        format!("`{key}` takes no value: write `{key}` alone"),
+                    );
                     skip_value(&meta)?;
                 }
                 set_once(cx, slot, path.span(), path, key);
@@ -89,7 +95,10 @@ impl MethodAttrs {
         let mut out = MethodAttrs::default();
         for attr in attrs.iter().filter(|a| is_helper(a)) {
             if let syn::Meta::Path(_) = attr.meta {
-                cx.error_spanned_by(attr, format!("expected `#[rpc(..)]` with one of {METHOD_KEYS}"));
+                cx.error_spanned_by(
+                    attr,
+                    format!("expected `#[rpc(..)]` with one of {METHOD_KEYS}"),
+                );
                 continue;
             }
             let result = attr.parse_nested_meta(|meta| {
@@ -140,8 +149,13 @@ fn set_once<T>(cx: &Ctxt, slot: &mut Option<T>, value: T, path: &syn::Path, key:
 }
 
 fn unknown_key(cx: &Ctxt, path: &syn::Path, attr: &str, keys: &str) {
-    let name = quote::ToTokens::to_token_stream(path).to_string().replace(' ', "");
-    cx.error_spanned_by(path, format!("unknown key `{name}` in {attr}; expected one of {keys}"));
+    let name = quote::ToTokens::to_token_stream(path)
+        .to_string()
+        .replace(' ', "");
+    cx.error_spanned_by(
+        path,
+        format!("unknown key `{name}` in {attr}; expected one of {keys}"),
+    );
 }
 
 /// Skips `= value` or `(..)` after a key that was reported, so parsing goes on.

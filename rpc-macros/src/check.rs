@@ -22,7 +22,10 @@ fn check_reserved(cx: &Ctxt, service: &Service<'_>) {
     if let (Some(ns), Some(lit)) = (&service.namespace, &service.namespace_lit)
         && (ns == "system" || ns.starts_with("system."))
     {
-        cx.error_spanned_by(lit, "the namespace `system` is reserved for the server's built-in methods");
+        cx.error_spanned_by(
+            lit,
+            "the namespace `system` is reserved for the server's built-in methods",
+        );
         return;
     }
     for method in &service.methods {
@@ -51,15 +54,22 @@ fn check_duplicates(cx: &Ctxt, service: &Service<'_>) {
             match seen.get(name.value.as_str()) {
                 Some(&(first, _)) if first == index => cx.error_at(
                     name.span,
-                    format!("the wire name `{}` is given twice for this method", name.value),
+                    format!(
+                        "the wire name `{}` is given twice for this method",
+                        name.value
+                    ),
                 ),
                 Some(_) if !service.server => {}
                 Some(&(first, ident)) => {
-                    let both_cfg = !method.cfgs.is_empty() && !service.methods[first].cfgs.is_empty();
+                    let both_cfg =
+                        !method.cfgs.is_empty() && !service.methods[first].cfgs.is_empty();
                     if !both_cfg {
                         cx.error_at(
                             name.span,
-                            format!("the wire name `{}` is already used by method `{ident}`", name.value),
+                            format!(
+                                "the wire name `{}` is already used by method `{ident}`",
+                                name.value
+                            ),
                         );
                     }
                 }

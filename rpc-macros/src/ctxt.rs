@@ -44,7 +44,12 @@ impl Ctxt {
 
     /// All recorded errors, combined into one.
     pub(crate) fn check(self) -> syn::Result<()> {
-        let mut errors = self.errors.borrow_mut().take().expect("Ctxt checked twice").into_iter();
+        let mut errors = self
+            .errors
+            .borrow_mut()
+            .take()
+            .expect("Ctxt checked twice")
+            .into_iter();
         let Some(mut combined) = errors.next() else {
             return Ok(());
         };
@@ -57,8 +62,9 @@ impl Ctxt {
 
 impl Drop for Ctxt {
     fn drop(&mut self) {
-        if !std::thread::panicking() && self.errors.borrow().is_some() {
-            panic!("Ctxt dropped without check");
-        }
+        assert!(
+            std::thread::panicking() || self.errors.borrow().is_none(),
+            "Ctxt dropped without check"
+        );
     }
 }

@@ -15,19 +15,19 @@ use crate::check;
 use crate::ctxt::Ctxt;
 
 /// Expands `#[service(args)] item`.
-pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let original: syn::ItemTrait = match syn::parse2(item.clone()) {
-        Ok(original) => original,
-        Err(_) => {
-            // Point at the item's keyword (`struct`, `fn`, ..) when it parses as an item.
-            let span = match syn::parse2::<syn::Item>(item.clone()) {
-                Ok(parsed) => item_keyword_span(&parsed),
-                Err(_) => proc_macro2::Span::call_site(),
-            };
-            let error = syn::Error::new(span, "`#[service]` goes on a trait: `#[service] pub trait Calculator { .. }`")
-                .to_compile_error();
-            return quote!(#item #error);
-        }
+pub(crate) fn expand(args: TokenStream, item: &TokenStream) -> TokenStream {
+    let Ok(original) = syn::parse2::<syn::ItemTrait>(item.clone()) else {
+        // Point at the item's keyword (`struct`, `fn`, ..) when it parses as an item.
+        let span = match syn::parse2::<syn::Item>(item.clone()) {
+            Ok(parsed) => item_keyword_span(&parsed),
+            Err(_) => proc_macro2::Span::call_site(),
+        };
+        let error = syn::Error::new(
+            span,
+            "`#[service]` goes on a trait: `#[service] pub trait Calculator { .. }`",
+        )
+        .to_compile_error();
+        return quote!(#item #error);
     };
     let cx = Ctxt::new();
     let args = ServiceArgs::parse(&cx, args);
@@ -134,7 +134,7 @@ mod tests {
 
     use super::expand;
 
-    fn expand_to_string(args: proc_macro2::TokenStream, item: proc_macro2::TokenStream) -> String {
+    fn expand_to_string(args: proc_macro2::TokenStream, item: &proc_macro2::TokenStream) -> String {
         expand(args, item).to_string()
     }
 
@@ -142,7 +142,7 @@ mod tests {
     fn crate_override_is_the_only_runtime_path() {
         let out = expand_to_string(
             quote!(crate = "::renamed", namespace = "n"),
-            quote! {
+            &quote! {
                 pub trait T {
                     async fn a(&self, x: Option<i32>) -> Result<i32, E>;
                     fn b(&self, y: Vec<u8>);
@@ -156,15 +156,30 @@ mod tests {
 
     #[test]
     fn default_path_is_rpc_runtime() {
-        let out = expand_to_string(quote!(), quote!(trait T { async fn a(&self); }));
-        assert!(out.contains(":: rpc_runtime :: __private :: Future"), "{out}");
+        let out = expand_to_string(
+            quote!(),
+            &quote!(
+                trait T {
+                    async fn a(&self);
+                }
+            ),
+        );
+        assert!(
+            out.contains(":: rpc_runtime :: __private :: Future"),
+            "{out}"
+        );
     }
 
     #[test]
     fn errors_keep_the_trait() {
         let out = expand_to_string(
             quote!(bogus),
-            quote!(trait T { #[rpc(name = "x")] async fn a(self); }),
+            &quote!(
+                trait T {
+                    #[rpc(name = "x")]
+                    async fn a(self);
+                }
+            ),
         );
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.contains("trait T"), "{out}");

@@ -14,5 +14,5 @@ use proc_macro::TokenStream;
 /// See `rpc_runtime::service` for the documentation.
 #[proc_macro_attribute]
 pub fn service(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(args.into(), item.into()).into()
+    expand::expand(args.into(), &item.into()).into()
 }

@@ -9,8 +9,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde::Serialize;
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 
 use crate::ser::write_value;
 
@@ -155,9 +155,12 @@ impl<T: DeserializeOwned + 'static> ClientReturn for T {
 
 /// Calls decoding the result as `T`, made where `T: Deserialize` is known.
 pub struct Decoder<T> {
-    call: for<'a> fn(&'a Client, Vec<u8>) -> BoxFuture<'a, Result<T, Error>>,
+    call: AsyncCall<T>,
     call_blocking: fn(&BlockingClient, Vec<u8>) -> Result<T, Error>,
 }
+
+/// Sends a request body and decodes the result as `T`.
+type AsyncCall<T> = for<'a> fn(&'a Client, Vec<u8>) -> BoxFuture<'a, Result<T, Error>>;
 
 /// An error type a generated client can recover from a fault.
 #[diagnostic::on_unimplemented(
@@ -211,7 +214,11 @@ pub fn is_present<T: OptionalParam>(value: &T) -> bool {
 }
 
 /// Sends a request and decodes the result.
-pub fn call<T>(client: &Client, call: CallWriter, decoder: Decoder<T>) -> BoxFuture<'_, Result<T, Error>> {
+pub fn call<T>(
+    client: &Client,
+    call: CallWriter,
+    decoder: Decoder<T>,
+) -> BoxFuture<'_, Result<T, Error>> {
     (decoder.call)(client, call.finish())
 }
 
@@ -226,7 +233,11 @@ pub async fn call_typed<T, E>(
 }
 
 /// As [`call`], blocking.
-pub fn call_blocking<T>(client: &BlockingClient, call: CallWriter, decoder: Decoder<T>) -> Result<T, Error> {
+pub fn call_blocking<T>(
+    client: &BlockingClient,
+    call: CallWriter,
+    decoder: Decoder<T>,
+) -> Result<T, Error> {
     (decoder.call_blocking)(client, call.finish())
 }
 
@@ -458,7 +469,11 @@ impl<'de> de::Deserializer<'de> for Probe {
         visitor.visit_some(self)
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value, Probed> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: V,
+    ) -> Result<V::Value, Probed> {
         Err(Probed::Name("nil"))
     }
 
@@ -521,7 +536,10 @@ impl<'de> de::EnumAccess<'de> for EnumProbe {
     type Error = Probed;
     type Variant = VariantProbe;
 
-    fn variant_seed<S: de::DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, VariantProbe), Probed> {
+    fn variant_seed<S: de::DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, VariantProbe), Probed> {
         let name: de::value::StrDeserializer<'_, Probed> = self.name.into_deserializer();
         let value = seed.deserialize(name)?;
         Ok((value, VariantProbe { count: self.count }))
@@ -556,7 +574,11 @@ impl<'de> de::VariantAccess<'de> for VariantProbe {
         })
     }
 
-    fn struct_variant<V: Visitor<'de>>(self, _: &'static [&'static str], _: V) -> Result<V::Value, Probed> {
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Probed> {
         Err(Probed::Variant {
             unit: false,
             count: self.count,
@@ -574,6 +596,12 @@ impl<T: ?Sized> TypeNameOf<T> {
     /// The probe for `T`.
     pub const fn new() -> Self {
         TypeNameOf(PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for TypeNameOf<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -677,12 +705,17 @@ mod tests {
     }
 
     #[test]
+    // The borrows are what picks the impl: clippy reads them as needless.
+    #[allow(clippy::needless_borrow)]
     fn autoref_picks_deserialize_or_undef() {
         #[derive(serde::Serialize)]
         struct OnlySerialize;
         #[allow(unused_imports)]
         use super::{TypeNameFallback as _, TypeNameViaDeserialize as _};
         assert_eq!((&&TypeNameOf::<i32>::new()).xmlrpc_type_name(), "int");
-        assert_eq!((&&TypeNameOf::<OnlySerialize>::new()).xmlrpc_type_name(), "undef");
+        assert_eq!(
+            (&&TypeNameOf::<OnlySerialize>::new()).xmlrpc_type_name(),
+            "undef"
+        );
     }
 }

@@ -1,7 +1,13 @@
 //! The generated code in a hostile crate: no prelude, every prelude name it could use
 //! shadowed by a user item, missing docs denied, the runtime reached under another name.
 #![no_implicit_prelude]
-#![deny(missing_docs, unused_qualifications, unused_imports, unused_mut, dead_code)]
+#![deny(
+    missing_docs,
+    unused_qualifications,
+    unused_imports,
+    unused_mut,
+    dead_code
+)]
 
 extern crate rpc_runtime as other_name;
 extern crate serde;
@@ -64,7 +70,11 @@ impl other_name::FromFault for Oops {
 #[other_name::service(crate = "crate::other_name", namespace = "h")]
 pub trait Hostile {
     /// Every shape of method.
-    async fn a(&self, x: ::std::string::String, y: ::std::option::Option<i64>) -> ::std::vec::Vec<u8>;
+    async fn a(
+        &self,
+        x: ::std::string::String,
+        y: ::std::option::Option<i64>,
+    ) -> ::std::vec::Vec<u8>;
     /// A typed error.
     async fn b(&self) -> ::std::result::Result<bool, Oops>;
     /// Blocking.
@@ -87,14 +97,18 @@ mod inner {
 
     /// Uses the client so it is not dead code.
     pub(crate) fn use_it(c: &PrivateClient) {
-        let _ = c.ping();
+        ::core::mem::drop(c.ping());
     }
 }
 
 struct Impl;
 
 impl Hostile for Impl {
-    async fn a(&self, _x: ::std::string::String, _y: ::std::option::Option<i64>) -> ::std::vec::Vec<u8> {
+    async fn a(
+        &self,
+        _x: ::std::string::String,
+        _y: ::std::option::Option<i64>,
+    ) -> ::std::vec::Vec<u8> {
         ::std::vec::Vec::new()
     }
     async fn b(&self) -> ::std::result::Result<bool, Oops> {
@@ -117,6 +131,7 @@ fn generated_items_are_usable() {
     ));
     ::std::assert_eq!(names, ["h.a", "h.b", "h.c", "h.d.e", "h.e"]);
     let _: fn(&HostileClient) -> &other_name::Client = HostileClient::client;
-    let _: fn(&HostileBlockingClient) -> &other_name::BlockingClient = HostileBlockingClient::client;
+    let _: fn(&HostileBlockingClient) -> &other_name::BlockingClient =
+        HostileBlockingClient::client;
     let _: fn(&inner::PrivateClient) = inner::use_it;
 }

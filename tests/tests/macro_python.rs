@@ -29,7 +29,11 @@ impl IntoFault for MathError {
 
 impl FromFault for MathError {
     fn from_fault(fault: Fault) -> Result<Self, Fault> {
-        if fault.code == 1 { Ok(MathError::DivisionByZero) } else { Err(fault) }
+        if fault.code == 1 {
+            Ok(MathError::DivisionByZero)
+        } else {
+            Err(fault)
+        }
     }
 }
 
@@ -70,7 +74,11 @@ impl Calculator for Calc {
         a + b
     }
     async fn div(&self, a: f64, b: f64) -> Result<f64, MathError> {
-        if b == 0.0 { Err(MathError::DivisionByZero) } else { Ok(a / b) }
+        if b == 0.0 {
+            Err(MathError::DivisionByZero)
+        } else {
+            Ok(a / b)
+        }
     }
     fn total(&self, xs: Vec<i64>) -> i64 {
         xs.iter().sum()
@@ -136,7 +144,11 @@ fn run_python(script: &str, args: &[&str]) -> (bool, String, String) {
     };
     let ok = status.is_some_and(|s| s.success());
     drop(python);
-    (ok, out.join().unwrap_or_default(), err.join().unwrap_or_default())
+    (
+        ok,
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default(),
+    )
 }
 
 const PY_CLIENT: &str = r#"
@@ -231,7 +243,11 @@ pub struct Custom(String);
 
 impl FromFault for Custom {
     fn from_fault(fault: Fault) -> Result<Self, Fault> {
-        if fault.code == 42 { Ok(Custom(fault.string)) } else { Err(fault) }
+        if fault.code == 42 {
+            Ok(Custom(fault.string))
+        } else {
+            Err(fault)
+        }
     }
 }
 
@@ -309,7 +325,10 @@ async fn a_generated_client_calls_python() {
     match client.div(1.0, 0.0).await {
         Err(CallError::Fault(f)) => {
             assert_eq!(f.code, 1);
-            assert_eq!(f.string, "<class 'ZeroDivisionError'>:float division by zero");
+            assert_eq!(
+                f.string,
+                "<class 'ZeroDivisionError'>:float division by zero"
+            );
         }
         other => panic!("expected Python's fault, got {other:?}"),
     }

@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rpc_runtime::server::Server;
 use rpc_runtime::service::CallFuture;
 use rpc_runtime::{
-    Binary, CallError, Context, DateTime, ErrorKind, Fault, FromFault, IntoFault, MethodInfo, Params, Service,
-    Value,
+    Binary, CallError, Context, DateTime, ErrorKind, Fault, FromFault, IntoFault, MethodInfo,
+    Params, Service, Value,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
@@ -172,7 +172,10 @@ fn who() -> Who {
     let context = Context::current();
     Who {
         method: context.method().to_owned(),
-        peer_ip: context.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+        peer_ip: context
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default(),
         header: context
             .headers()
             .get("x-test")
@@ -308,7 +311,11 @@ impl Service for ArityService {
         }]
     }
 
-    fn call(self: Arc<Self>, method: &str, params: Params<'_>) -> Option<Result<CallFuture, Fault>> {
+    fn call(
+        self: Arc<Self>,
+        method: &str,
+        params: Params<'_>,
+    ) -> Option<Result<CallFuture, Fault>> {
         if method != "arity" {
             return None;
         }
@@ -342,7 +349,10 @@ impl Running {
         }
         if let Some(task) = self.task.take() {
             let result = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
-            assert!(matches!(result, Ok(Ok(Ok(())))), "server did not stop cleanly");
+            assert!(
+                matches!(result, Ok(Ok(Ok(())))),
+                "server did not stop cleanly"
+            );
         }
     }
 }
@@ -394,39 +404,68 @@ async fn every_type_round_trips() {
     assert_eq!(client.double(3_000_000_000).await.unwrap(), 6_000_000_000);
     assert_eq!(client.double(-5).await.unwrap(), -10);
     assert!(!client.not(true).await.unwrap());
-    assert_eq!(client.echo_string("a <&> b \"c\" 'd'".to_owned()).await.unwrap(), "a <&> b \"c\" 'd'");
+    assert_eq!(
+        client
+            .echo_string("a <&> b \"c\" 'd'".to_owned())
+            .await
+            .unwrap(),
+        "a <&> b \"c\" 'd'"
+    );
     assert_eq!(client.echo_string(String::new()).await.unwrap(), "");
-    assert_eq!(client.echo_string("é 中 😀".to_owned()).await.unwrap(), "é 中 😀");
+    assert_eq!(
+        client.echo_string("é 中 😀".to_owned()).await.unwrap(),
+        "é 中 😀"
+    );
     assert_eq!(client.half(1.0).await.unwrap(), 0.5);
     assert_eq!(client.half(1e300).await.unwrap(), 5e299);
     let date = DateTime::new(2020, 1, 2, 3, 4, 5).unwrap();
     assert_eq!(client.echo_date(date).await.unwrap(), date);
-    assert_eq!(client.reverse(Binary(vec![1, 2, 3])).await.unwrap(), Binary(vec![3, 2, 1]));
-    assert_eq!(client.reverse(Binary(Vec::new())).await.unwrap(), Binary(Vec::new()));
+    assert_eq!(
+        client.reverse(Binary(vec![1, 2, 3])).await.unwrap(),
+        Binary(vec![3, 2, 1])
+    );
+    assert_eq!(
+        client.reverse(Binary(Vec::new())).await.unwrap(),
+        Binary(Vec::new())
+    );
     assert_eq!(client.echo_option(Some(7)).await.unwrap(), Some(7));
     assert_eq!(client.echo_option(None).await.unwrap(), None);
-    assert_eq!(client.sum(vec![1, 2, 1 << 40]).await.unwrap(), 3 + (1 << 40));
+    assert_eq!(
+        client.sum(vec![1, 2, 1 << 40]).await.unwrap(),
+        3 + (1 << 40)
+    );
     assert_eq!(client.sum(Vec::new()).await.unwrap(), 0);
     assert_eq!(client.echo_record(record()).await.unwrap(), record());
     let mut with_note = record();
     with_note.note = Some("noted".to_owned());
-    assert_eq!(client.echo_record(with_note.clone()).await.unwrap(), with_note);
+    assert_eq!(
+        client.echo_record(with_note.clone()).await.unwrap(),
+        with_note
+    );
     let counts = client
         .count(vec!["x".to_owned(), "y".to_owned(), "x".to_owned()])
         .await
         .unwrap();
-    assert_eq!(counts, HashMap::from([("x".to_owned(), 2), ("y".to_owned(), 1)]));
+    assert_eq!(
+        counts,
+        HashMap::from([("x".to_owned(), 2), ("y".to_owned(), 1)])
+    );
     for shape in [
         Shape::Dot,
         Shape::Circle(1.5),
         Shape::Rect(2.0, 3.0),
-        Shape::Named { name: "n".to_owned() },
+        Shape::Named {
+            name: "n".to_owned(),
+        },
     ] {
         assert_eq!(client.echo_shape(shape.clone()).await.unwrap(), shape);
     }
     client.touch().await.unwrap();
     let mut members = BTreeMap::new();
-    members.insert("k".to_owned(), Value::Array(vec![Value::Bool(true), Value::Nil, Value::Long(1 << 40)]));
+    members.insert(
+        "k".to_owned(),
+        Value::Array(vec![Value::Bool(true), Value::Nil, Value::Long(1 << 40)]),
+    );
     let value = Value::Struct(members.into_iter().collect());
     assert_eq!(client.echo_value(value.clone()).await.unwrap(), value);
 
@@ -453,7 +492,10 @@ async fn typed_faults_are_recovered() {
     match shorter.missing().await {
         Err(CallError::Rpc(e)) => {
             assert_eq!(e.kind(), ErrorKind::Fault);
-            assert_eq!(e.fault().map(|f| f.code), Some(rpc_runtime::fault::METHOD_NOT_FOUND));
+            assert_eq!(
+                e.fault().map(|f| f.code),
+                Some(rpc_runtime::fault::METHOD_NOT_FOUND)
+            );
         }
         other => panic!("expected an unrecognised fault, got {other:?}"),
     }
@@ -468,11 +510,23 @@ async fn typed_faults_are_recovered() {
         .call::<i32>("t.add", ("one", 2))
         .await
         .expect_err("a string is not an int");
-    assert_eq!(error.fault().map(|f| f.code), Some(rpc_runtime::fault::INVALID_PARAMS));
-    let error = wrong.call::<i32>("t.add", (1, 2, 3)).await.expect_err("too many");
-    assert_eq!(error.fault().map(|f| f.code), Some(rpc_runtime::fault::INVALID_PARAMS));
+    assert_eq!(
+        error.fault().map(|f| f.code),
+        Some(rpc_runtime::fault::INVALID_PARAMS)
+    );
+    let error = wrong
+        .call::<i32>("t.add", (1, 2, 3))
+        .await
+        .expect_err("too many");
+    assert_eq!(
+        error.fault().map(|f| f.code),
+        Some(rpc_runtime::fault::INVALID_PARAMS)
+    );
     let error = wrong.call::<i32>("t.add", (1,)).await.expect_err("too few");
-    assert_eq!(error.fault().map(|f| f.code), Some(rpc_runtime::fault::INVALID_PARAMS));
+    assert_eq!(
+        error.fault().map(|f| f.code),
+        Some(rpc_runtime::fault::INVALID_PARAMS)
+    );
     running.stop().await;
 }
 
@@ -482,12 +536,21 @@ async fn trailing_options_may_be_left_out() {
     let client = EverythingClient::new(&running.url()).unwrap();
     // What the server receives.
     assert_eq!(client.options(1, None, None).await.unwrap(), "1 None None");
-    assert_eq!(client.options(1, Some(2), None).await.unwrap(), "1 Some(2) None");
-    assert_eq!(client.options(1, None, Some("c".to_owned())).await.unwrap(), "1 None Some(\"c\")");
+    assert_eq!(
+        client.options(1, Some(2), None).await.unwrap(),
+        "1 Some(2) None"
+    );
+    assert_eq!(
+        client.options(1, None, Some("c".to_owned())).await.unwrap(),
+        "1 None Some(\"c\")"
+    );
     // A caller that sends fewer parameters.
     let shorter = ShorterClient::new(&running.url()).unwrap();
     assert_eq!(shorter.options(5).await.unwrap(), "5 None None");
-    assert_eq!(shorter.options2(5, Some(6)).await.unwrap(), "5 Some(6) None");
+    assert_eq!(
+        shorter.options2(5, Some(6)).await.unwrap(),
+        "5 Some(6) None"
+    );
     // What the client sends: trailing `None`s are left out, an inner one is sent as nil.
     let arity = ArityClient::new(&running.url()).unwrap();
     assert_eq!(arity.arity(1, None, None).await.unwrap(), 1);
@@ -506,11 +569,17 @@ async fn names_aliases_and_introspection() {
     assert_eq!(raw.call::<i32>("t.math.mul", (2, 3)).await.unwrap(), 6);
     assert_eq!(raw.call::<i32>("multiply", (2, 4)).await.unwrap(), 8);
     let error = raw.call::<i32>("mul", (2, 4)).await.unwrap_err();
-    assert_eq!(error.fault().map(|f| f.code), Some(rpc_runtime::fault::METHOD_NOT_FOUND));
+    assert_eq!(
+        error.fault().map(|f| f.code),
+        Some(rpc_runtime::fault::METHOD_NOT_FOUND)
+    );
 
     let methods: Vec<String> = raw.call("system.listMethods", ()).await.unwrap();
     for name in ["t.add", "t.math.mul", "t.whoami_blocking", "arity"] {
-        assert!(methods.iter().any(|m| m == name), "{name} missing from {methods:?}");
+        assert!(
+            methods.iter().any(|m| m == name),
+            "{name} missing from {methods:?}"
+        );
     }
     let help: String = raw.call("system.methodHelp", ("t.div",)).await.unwrap();
     assert_eq!(help, "Divides, refusing zero and negatives.");
@@ -527,7 +596,8 @@ async fn names_aliases_and_introspection() {
         ("t.echo_shape", &["struct", "struct"]),
     ];
     for (name, expected) in cases {
-        let signatures: Vec<Vec<String>> = raw.call("system.methodSignature", (name,)).await.unwrap();
+        let signatures: Vec<Vec<String>> =
+            raw.call("system.methodSignature", (name,)).await.unwrap();
         assert_eq!(signatures, vec![expected.to_vec()], "{name}");
     }
     running.stop().await;
@@ -552,8 +622,14 @@ async fn blocking_client_and_blocking_methods() {
     assert_eq!(results.0, 6);
     assert_eq!(results.1, 2);
     assert_eq!(results.2, 3);
-    assert!(matches!(results.3, Err(CallError::Fault(MathError::DivisionByZero))));
-    assert!(matches!(results.4, Err(CallError::Fault(MathError::Negative(-1)))));
+    assert!(matches!(
+        results.3,
+        Err(CallError::Fault(MathError::DivisionByZero))
+    ));
+    assert!(matches!(
+        results.4,
+        Err(CallError::Fault(MathError::Negative(-1)))
+    ));
     assert_eq!(results.5, "1 None None");
     running.stop().await;
 }
@@ -577,7 +653,10 @@ async fn handlers_read_the_context() {
 
     // A panic on the blocking pool is an internal-error fault, and the server goes on.
     let error = client.explode().await.unwrap_err();
-    assert_eq!(error.fault().map(|f| f.code), Some(rpc_runtime::fault::INTERNAL_ERROR));
+    assert_eq!(
+        error.fault().map(|f| f.code),
+        Some(rpc_runtime::fault::INTERNAL_ERROR)
+    );
     assert_eq!(client.add(1, 2).await.unwrap(), 3);
     running.stop().await;
 }

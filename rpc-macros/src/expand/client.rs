@@ -20,7 +20,11 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
             "blocking client",
         )
     } else {
-        (format_ident!("{}Client", trait_ident), quote!(#p::Client), "client")
+        (
+            format_ident!("{}Client", trait_ident),
+            quote!(#p::Client),
+            "client",
+        )
     };
     let transport_doc = if blocking {
         "`rpc_runtime::BlockingClient`"
@@ -33,7 +37,9 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
          (`Result<T, rpc_runtime::CallError<E>>` for a method returning `Result<T, E>`).\n\n \
          It wraps a {transport_doc}; clones share its connections."
     );
-    let new_doc = format!(" A {kind} for the service at `url` (`http://host:port/path`), with default settings.");
+    let new_doc = format!(
+        " A {kind} for the service at `url` (`http://host:port/path`), with default settings."
+    );
     let methods = service.methods.iter().map(|m| method(service, m, blocking));
     quote! {
         #[doc = #struct_doc]
