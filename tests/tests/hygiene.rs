@@ -3,6 +3,9 @@
 #![no_implicit_prelude]
 #![deny(
     missing_docs,
+    missing_debug_implementations,
+    unreachable_pub,
+    unused_results,
     unused_qualifications,
     unused_imports,
     unused_mut,
@@ -14,22 +17,31 @@ extern crate serde;
 extern crate std;
 
 /// Shadows `std::result::Result`.
+#[derive(Debug)]
 pub struct Result;
 /// Shadows `Result::Ok`.
+#[derive(Debug)]
 pub struct Ok;
 /// Shadows `Result::Err`.
+#[derive(Debug)]
 pub struct Err;
 /// Shadows `std::option::Option`.
+#[derive(Debug)]
 pub struct Option;
 /// Shadows `Option::Some`.
+#[derive(Debug)]
 pub struct Some;
 /// Shadows `Option::None`.
+#[derive(Debug)]
 pub struct None;
 /// Shadows `std::vec::Vec`.
+#[derive(Debug)]
 pub struct Vec;
 /// Shadows `std::string::String`.
+#[derive(Debug)]
 pub struct String;
 /// Shadows `std::boxed::Box`.
+#[derive(Debug)]
 pub struct Box;
 /// Shadows `core::clone::Clone`.
 pub trait Clone {}
@@ -42,6 +54,7 @@ pub trait Future {}
 /// Shadows `core::marker::Sized`.
 pub trait Sized {}
 /// Shadows `std::sync::Arc`.
+#[derive(Debug)]
 pub struct Arc;
 /// A name generated code must not take for the runtime.
 pub mod rpc_runtime {}
@@ -101,6 +114,7 @@ mod inner {
     }
 }
 
+#[derive(Debug)]
 struct Impl;
 
 impl Hostile for Impl {
@@ -134,4 +148,15 @@ fn generated_items_are_usable() {
     let _: fn(&HostileBlockingClient) -> &other_name::BlockingClient =
         HostileBlockingClient::client;
     let _: fn(&inner::PrivateClient) = inner::use_it;
+}
+
+#[test]
+fn generated_items_are_debug() {
+    let server = HostileServer::new(Impl);
+    let _: fn(&HostileServer<Impl>) -> &Impl = HostileServer::inner;
+    ::std::assert_eq!(::std::format!("{server:?}"), "HostileServer { inner: Impl }");
+    let client = HostileClient::new("http://127.0.0.1:1/").unwrap();
+    ::std::assert_eq!(::std::format!("{client:?}"), "HostileClient { .. }");
+    let blocking = HostileBlockingClient::new("http://127.0.0.1:1/").unwrap();
+    ::std::assert_eq!(::std::format!("{blocking:?}"), "HostileBlockingClient { .. }");
 }

@@ -41,6 +41,7 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
         " A {kind} for the service at `url` (`http://host:port/path`), with default settings."
     );
     let methods = service.methods.iter().map(|m| method(service, m, blocking));
+    let ident_str = ident.to_string();
     quote! {
         #[doc = #struct_doc]
         #vis struct #ident {
@@ -53,6 +54,13 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
                 #ident {
                     client: #p::Clone::clone(&self.client),
                 }
+            }
+        }
+
+        #[automatically_derived]
+        impl #p::Debug for #ident {
+            fn fmt(&self, f: &mut #p::Formatter<'_>) -> #p::FmtResult {
+                f.debug_struct(#ident_str).finish_non_exhaustive()
             }
         }
 

@@ -21,6 +21,7 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
          blocking pool, with the request's `Context` available."
     );
     let infos = service.methods.iter().map(|m| method_info(service, m));
+    let ident_str = ident.to_string();
     let arms = service.methods.iter().map(|m| arm(service, m));
     quote! {
         #[doc = #struct_doc]
@@ -42,6 +43,13 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
             /// Gives the implementation back.
             #vis fn into_inner(self) -> __S {
                 self.inner
+            }
+        }
+
+        #[automatically_derived]
+        impl<__S: #p::Debug> #p::Debug for #ident<__S> {
+            fn fmt(&self, f: &mut #p::Formatter<'_>) -> #p::FmtResult {
+                f.debug_struct(#ident_str).field("inner", &self.inner).finish()
             }
         }
 
