@@ -130,14 +130,13 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
     }
     let optional = &m.params[required..];
     if !optional.is_empty() {
-        let mut count = quote!(#required);
-        for (offset, param) in optional.iter().enumerate() {
+        // The number of parameters to send: up to the last optional one that is present.
+        let branches = optional.iter().enumerate().rev().map(|(offset, param)| {
             let name = &param.ident;
             let n = required + offset + 1;
-            count = quote!(if #p::is_present(&#name) { #n } else { #count });
-        }
-        // `count` now picks the last present one, as the last `if` is the outermost.
-        writes.push(quote!(let __count: usize = #count;));
+            quote!(if #p::is_present(&#name) { #n } else)
+        });
+        writes.push(quote!(let __count: usize = #(#branches)* { #required };));
         for (offset, param) in optional.iter().enumerate() {
             let name = &param.ident;
             let index = required + offset;

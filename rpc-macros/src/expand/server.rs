@@ -83,14 +83,10 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
     }
 }
 
+/// The XML-RPC type name of `ty`; needs `TypeNameFallback` and `TypeNameViaDeserialize`
+/// in scope, and cannot fail to compile (a type without `Deserialize` is `undef`).
 fn type_name(p: &Private<'_>, ty: &syn::Type) -> TokenStream {
-    quote_spanned! {user_span(ty)=>
-        {
-            #[allow(unused_imports)]
-            use #p::{TypeNameFallback as _, TypeNameViaDeserialize as _};
-            (&&#p::TypeNameOf::<#ty>::new()).xmlrpc_type_name()
-        }
-    }
+    quote!((&&#p::TypeNameOf::<#ty>::new()).xmlrpc_type_name())
 }
 
 fn method_info(service: &Service<'_>, m: &Method<'_>) -> TokenStream {
@@ -107,7 +103,11 @@ fn method_info(service: &Service<'_>, m: &Method<'_>) -> TokenStream {
             name: #name,
             aliases: &[#(#aliases),*],
             help: #help,
-            signature: || #p::signature([#(#names),*]),
+            signature: || {
+                #[allow(unused_imports)]
+                use #p::{TypeNameFallback as _, TypeNameViaDeserialize as _};
+                #p::signature([#(#names),*])
+            },
         });
     }
 }
