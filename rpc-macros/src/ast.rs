@@ -3,6 +3,7 @@
 //! lowering; rules across items are in `check.rs`.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
     Attribute, FnArg, Ident, ItemTrait, LitStr, Pat, ReturnType, TraitItem, TraitItemFn, Type,
@@ -183,7 +184,7 @@ impl<'a> Method<'a> {
                 }
             }
             None => WireName {
-                value: join(&sig.ident.to_string()),
+                value: join(&sig.ident.unraw().to_string()),
                 span: sig.ident.span(),
             },
         };
@@ -243,6 +244,14 @@ fn lower_params<'a>(cx: &Ctxt, inputs: syn::punctuated::Iter<'a, FnArg>) -> Vec<
             cx.error_spanned_by(a, "`#[rpc]` is not supported on parameters");
         }
         let ident = match &*pt.pat {
+            // Generated code names its locals `__..`; a parameter could shadow them.
+            Pat::Ident(p) if p.ident.to_string().starts_with("__") => {
+                cx.error_spanned_by(
+                    &p.ident,
+                    "parameter names starting with `__` are reserved for the generated code",
+                );
+                p.ident.clone()
+            }
             Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
             other => {
                 cx.error_spanned_by(
