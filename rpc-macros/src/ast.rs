@@ -386,6 +386,11 @@ fn check_type(cx: &Ctxt, ty: &Type, what: &str) {
                 "a {what} type cannot be a reference: values are sent by value (use `String` for `&str`, `Vec<T>` for `&[T]`)"
             ),
         ),
+        Type::ImplTrait(i) if what == "return" => cx.error_spanned_by(
+            i,
+            "a return type must be a concrete type, not `impl Trait`; \
+             for a method that returns a future, write `async fn`",
+        ),
         Type::ImplTrait(i) => cx.error_spanned_by(
             i,
             format!("a {what} type must be a concrete type, not `impl Trait`"),

@@ -1,6 +1,6 @@
 //! `#[cfg]` and `#[deprecated]` on methods, docs carried to the clients, methods without
 //! parameters or docs, and a trait with supertraits.
-#![deny(missing_docs)]
+#![deny(missing_docs, deprecated)]
 
 use rpc_runtime::Service;
 
