@@ -347,7 +347,7 @@ fn help_text(docs: &[&Attribute]) -> String {
                 ..
             }) = &nv.value
         {
-            lines.extend(s.value().lines().map(|l| l.trim().to_owned()));
+            lines.extend(s.value().split('\n').map(|l| l.trim().to_owned()));
         }
     }
     lines.join("\n").trim().to_owned()
@@ -431,4 +431,108 @@ fn last_segment(ty: &Type) -> Option<(String, Vec<&syn::GenericArgument>)> {
         _ => Vec::new(),
     };
     Some((seg.ident.to_string(), args))
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::*;
+
+    fn lower(item: &ItemTrait, f: impl FnOnce(&Service<'_>)) {
+        let cx = Ctxt::new();
+        let service = Service::from_syn(&cx, item, ServiceArgs::default());
+        f(&service);
+        cx.check().expect("no errors");
+    }
+
+    #[test]
+    fn only_trailing_options_are_optional() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                fn f(&self, a: Option<i32>, b: i32, c: Option<i32>, d: std::option::Option<u8>);
+                fn g(&self, a: Option<i32>);
+                fn h(&self, a: i32);
+            }
+        };
+        lower(&item, |s| {
+            let optional = |m: usize| {
+                s.methods[m]
+                    .params
+                    .iter()
+                    .map(|p| p.optional)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(optional(0), [false, false, true, true]);
+            assert_eq!(optional(1), [true]);
+            assert_eq!(optional(2), [false]);
+        });
+    }
+
+    #[test]
+    fn results_are_recognised_by_their_last_segment() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                fn a(&self) -> Result<i32, E>;
+                fn b(&self) -> std::result::Result<i32, E>;
+                fn c(&self) -> io::Result<i32>;
+                fn d(&self);
+            }
+        };
+        lower(&item, |s| {
+            let has_err: Vec<bool> = s.methods.iter().map(|m| m.output.err.is_some()).collect();
+            assert_eq!(has_err, [true, true, false, false]);
+            let unit = &s.methods[3].output.ok;
+            assert_eq!(quote::quote!(#unit).to_string(), "()");
+        });
+    }
+
+    #[test]
+    fn help_is_the_trimmed_doc_comment() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                ///
+                ///   Adds two numbers.
+                ///
+                /// Overflow wraps.
+                ///
+                #[doc = "Last line."]
+                fn add(&self, a: i32, b: i32) -> i32;
+                fn bare(&self);
+            }
+        };
+        lower(&item, |s| {
+            assert_eq!(
+                s.methods[0].help,
+                "Adds two numbers.\n\nOverflow wraps.\n\nLast line."
+            );
+            assert_eq!(s.methods[1].help, "");
+        });
+    }
+
+    #[test]
+    fn wire_names() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                fn r#type(&self);
+                #[rpc(name = "a.b", aliases = ["x", "y.z"])]
+                fn renamed(&self);
+            }
+        };
+        let cx = Ctxt::new();
+        let args = ServiceArgs {
+            namespace: Some(parse_quote!("ns")),
+            ..ServiceArgs::default()
+        };
+        let service = Service::from_syn(&cx, &item, args);
+        assert_eq!(service.methods[0].name.value, "ns.type");
+        assert_eq!(service.methods[1].name.value, "ns.a.b");
+        let aliases: Vec<&str> = service.methods[1]
+            .aliases
+            .iter()
+            .map(|a| a.value.as_str())
+            .collect();
+        assert_eq!(aliases, ["x", "y.z"]);
+        cx.check().expect("no errors");
+    }
 }
