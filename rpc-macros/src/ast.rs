@@ -28,6 +28,10 @@ pub(crate) struct Service<'a> {
     pub(crate) methods: Vec<Method<'a>>,
     /// The namespace literal, to point errors at.
     pub(crate) namespace_lit: Option<LitStr>,
+    /// The trait's `#[cfg]` attributes, for every generated item.
+    pub(crate) cfgs: Vec<&'a Attribute>,
+    /// The trait's `#[deprecated]` attributes, for the generated types.
+    pub(crate) deprecated: Vec<&'a Attribute>,
 }
 
 /// One method.
@@ -130,8 +134,20 @@ impl<'a> Service<'a> {
                 other => cx.error_spanned_by(other, "a service trait holds only methods"),
             }
         }
+        let cfgs = original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
+            .collect();
+        let deprecated = original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("deprecated"))
+            .collect();
         Service {
             original,
+            cfgs,
+            deprecated,
             krate,
             namespace,
             client,

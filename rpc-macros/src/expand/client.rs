@@ -42,13 +42,19 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
     );
     let methods = service.methods.iter().map(|m| method(service, m, blocking));
     let ident_str = ident.to_string();
+    let carried = &service.cfgs;
+    let deprecated = &service.deprecated;
     quote! {
         #[doc = #struct_doc]
+        #(#carried)*
+        #(#deprecated)*
         #vis struct #ident {
             client: #transport,
         }
 
+        #(#carried)*
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #p::Clone for #ident {
             fn clone(&self) -> Self {
                 #ident {
@@ -57,13 +63,17 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
             }
         }
 
+        #(#carried)*
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #p::Debug for #ident {
             fn fmt(&self, f: &mut #p::Formatter<'_>) -> #p::FmtResult {
                 f.debug_struct(#ident_str).finish_non_exhaustive()
             }
         }
 
+        #(#carried)*
+        #[allow(deprecated)]
         impl #ident {
             #[doc = #new_doc]
             ///

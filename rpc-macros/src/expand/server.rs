@@ -22,13 +22,19 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
     );
     let infos = service.methods.iter().map(|m| method_info(service, m));
     let ident_str = ident.to_string();
+    let carried = &service.cfgs;
+    let deprecated = &service.deprecated;
     let arms = service.methods.iter().map(|m| arm(service, m));
     quote! {
         #[doc = #struct_doc]
+        #(#carried)*
+        #(#deprecated)*
         #vis struct #ident<S> {
             inner: S,
         }
 
+        #(#carried)*
+        #[allow(deprecated)]
         impl<__S: #trait_ident> #ident<__S> {
             /// Serves `inner`.
             #vis fn new(inner: __S) -> Self {
@@ -46,13 +52,16 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
             }
         }
 
+        #(#carried)*
         #[automatically_derived]
+        #[allow(deprecated)]
         impl<__S: #p::Debug> #p::Debug for #ident<__S> {
             fn fmt(&self, f: &mut #p::Formatter<'_>) -> #p::FmtResult {
                 f.debug_struct(#ident_str).field("inner", &self.inner).finish()
             }
         }
 
+        #(#carried)*
         #[automatically_derived]
         #[allow(deprecated)]
         impl<__S> #p::Service for #ident<__S>
