@@ -9,7 +9,8 @@ SIGTERM or SIGINT stops it with exit status 0.
 
 Methods (wire.md section 7): add, div, echo(*a), rep, none, big, fault, noargs, plus the
 eight validator1 methods (wire.md section 5) and ``last_request()``, which describes the
-HTTP request before the current one: {path, headers: {lower-case name: value}, body_length}.
+HTTP request before the current one: {n (1 for the first request), path, headers: {lower-case
+name: value}, body}.
 """
 
 import argparse
@@ -19,23 +20,28 @@ import threading
 import xmlrpc.client
 from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
-REQUESTS = []
+REQUESTS = []  # the last two requests
+REQUESTS_COUNT = [0]
 REQUESTS_LOCK = threading.Lock()
 
 
 class RecordingHandler(SimpleXMLRPCRequestHandler):
-    """Records path and headers of every POST before dispatching it."""
+    """Records number, path, headers and body of every POST before dispatching it."""
 
-    def do_POST(self):
+    def decode_request_content(self, data):
+        data = super().decode_request_content(data)
         with REQUESTS_LOCK:
+            REQUESTS_COUNT[0] += 1
             REQUESTS.append(
                 {
+                    "n": REQUESTS_COUNT[0],
                     "path": self.path,
                     "headers": {k.lower(): v for k, v in self.headers.items()},
+                    "body": (data or b"").decode("utf-8", "replace"),
                 }
             )
-            del REQUESTS[:-10]
-        super().do_POST()
+            del REQUESTS[:-2]
+        return data
 
     def log_message(self, format, *args):
         pass
@@ -84,7 +90,7 @@ def noargs():
 
 
 def last_request():
-    """The path and headers of the request before this one."""
+    """Number, path, headers and body of the request before this one."""
     with REQUESTS_LOCK:
         if len(REQUESTS) < 2:
             return {}

@@ -124,7 +124,7 @@ impl Server {
     /// has a `--listen`, and waits for its `listening on` line.
     pub fn example(name: &str, args: &[&str]) -> Server {
         let mut cmd = Command::new(example_path(name));
-        if !args.contains(&"--listen") {
+        if !args.iter().any(|a| a.starts_with("--listen")) {
             cmd.args(["--listen", "127.0.0.1:0"]);
         }
         cmd.args(args);
@@ -429,6 +429,32 @@ impl CaseReport {
             );
         }
         report
+    }
+
+    /// Records the outcome of a case run from Rust: `Ok(detail)` passes, `Err(why)` fails.
+    pub fn record(&mut self, case: &str, outcome: Result<String, String>) {
+        let (status, detail) = match outcome {
+            Ok(detail) => ("pass", detail),
+            Err(why) => ("fail", why),
+        };
+        self.insert(case, status, detail);
+    }
+
+    /// Records a case the peer cannot express, with the reason.
+    pub fn not_applicable(&mut self, case: &str, reason: &str) {
+        self.insert(case, "n/a", reason.to_owned());
+    }
+
+    fn insert(&mut self, case: &str, status: &str, detail: String) {
+        let result = CaseResult {
+            case: case.to_owned(),
+            status: status.to_owned(),
+            detail,
+        };
+        assert!(
+            self.cases.insert(case.to_owned(), result).is_none(),
+            "case {case} recorded twice"
+        );
     }
 
     /// Asserts that every case of `expected` was reported, that each passed, except the
