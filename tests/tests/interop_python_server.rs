@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use rpc_runtime::{Binary, CallWriter, Client, DateTime, Error, ErrorKind, Fault, Struct, Value};
+use rpc_runtime::{Binary, Client, DateTime, Error, ErrorKind, Fault, Struct, Value};
 use rpc_tests::{CaseReport, Server};
 use serde::de::DeserializeOwned;
 
@@ -67,11 +67,7 @@ async fn run(case: impl std::future::Future<Output = Outcome>) -> Outcome {
 }
 
 async fn call<T: DeserializeOwned>(client: &Client, method: &str, params: &[Value]) -> Result<T, Error> {
-    let mut writer = CallWriter::new(method)?;
-    for p in params {
-        writer.param(p, client.codec_config())?;
-    }
-    tokio::time::timeout(TIMEOUT, client.call_xml(writer.finish()))
+    tokio::time::timeout(TIMEOUT, client.call(method, params))
         .await
         .map_err(|_| Error::new(ErrorKind::Timeout, format!("{method}: no answer in {TIMEOUT:?}")))?
 }
@@ -129,7 +125,7 @@ async fn rust_client_against_python_server() {
     let mut report = CaseReport::default();
 
     report.record("B1", run(async {
-        let r: i32 = call(&client, "add", &[Value::Int(5), Value::Int(10)]).await.map_err(err)?;
+        let r: i32 = client.call("add", (5, 10)).await.map_err(err)?;
         want_eq("add(5, 10)", r, 15)?;
         let req = last_request(&client).await?;
         want_eq("path", req.get("path").and_then(Value::as_str), Some("/RPC2"))?;
@@ -220,17 +216,21 @@ async fn rust_client_against_python_server() {
     }).await);
 
     report.record("B12", run(async {
-        let entry = |m: &str, params: Vec<Value>| strct(&[("methodName", s(m)), ("params", Value::Array(params))]);
-        let calls = Value::Array(vec![
-            entry("add", vec![Value::Int(2), Value::Int(3)]),
-            entry("div", vec![Value::Int(1), Value::Int(0)]),
-            entry("fault", vec![]),
-        ]);
-        let r: Vec<Value> = call(&client, "system.multicall", &[calls]).await.map_err(err)?;
-        want_eq("entry 0", r.first(), Some(&Value::Array(vec![Value::Int(5)])))?;
-        let fault_of = |v: &Value| -> Option<Fault> { rpc_runtime::from_value(v.clone()).ok() };
-        want_eq("entry 1", r.get(1).and_then(fault_of).map(|f| f.code), Some(1))?;
-        want_eq("entry 2", r.get(2).and_then(fault_of), Some(Fault::new(42, "custom fault <&>")))?;
+        let r = client
+            .multicall()
+            .call("add", (2, 3))
+            .call("div", (1, 0))
+            .call("fault", ())
+            .send()
+            .await
+            .map_err(err)?;
+        want_eq("entry 0", r.first(), Some(&Ok(Value::Int(5))))?;
+        want_eq(
+            "entry 1",
+            r.get(1).cloned(),
+            Some(Err(Fault::new(1, "<class 'ZeroDivisionError'>:division by zero"))),
+        )?;
+        want_eq("entry 2", r.get(2).cloned(), Some(Err(Fault::new(42, "custom fault <&>"))))?;
         Ok("[[5], fault 1, fault 42]".to_owned())
     }).await);
 
