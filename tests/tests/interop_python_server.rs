@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use rpc_runtime::{Binary, Client, DateTime, Error, ErrorKind, Fault, Struct, Value};
+use rpc_runtime::{Binary, CallWriter, Client, DateTime, Error, ErrorKind, Fault, Struct, Value};
 use rpc_tests::{CaseReport, Server};
 use serde::de::DeserializeOwned;
 
@@ -66,8 +66,13 @@ async fn run(case: impl std::future::Future<Output = Outcome>) -> Outcome {
     case.await
 }
 
+/// Calls `method` with parameters known only at run time: one `<param>` per value.
 async fn call<T: DeserializeOwned>(client: &Client, method: &str, params: &[Value]) -> Result<T, Error> {
-    tokio::time::timeout(TIMEOUT, client.call(method, params))
+    let mut writer = CallWriter::new(method)?;
+    for p in params {
+        writer.param(p, client.codec_config())?;
+    }
+    tokio::time::timeout(TIMEOUT, client.call_xml(writer.finish()))
         .await
         .map_err(|_| Error::new(ErrorKind::Timeout, format!("{method}: no answer in {TIMEOUT:?}")))?
 }
