@@ -250,9 +250,8 @@ impl Validator1 for Impl {
     }
 
     async fn count_the_entities(&self, text: String) -> EntityCounts {
-        let count = |c: char| {
-            i32::try_from(text.chars().filter(|&x| x == c).count()).unwrap_or(i32::MAX)
-        };
+        let count =
+            |c: char| i32::try_from(text.chars().filter(|&x| x == c).count()).unwrap_or(i32::MAX);
         EntityCounts {
             ct_left_angle_brackets: count('<'),
             ct_right_angle_brackets: count('>'),

@@ -3,7 +3,8 @@
 //! - [`Server`]: a server process (an example of this workspace, or a peer's server script)
 //!   started on `127.0.0.1:0`, whose first stdout line `listening on http://HOST:PORT/PATH`
 //!   gives its address. It is stopped by PID (SIGTERM, then SIGKILL after a grace period) when
-//!   dropped; [`Server::stop`] returns its exit status so a test can assert a clean exit.
+//!   dropped; [`Server::stop`] returns its exit status so a test can assert a clean exit
+//!   ([`Server::stop_and_assert_success`]). Its stderr is kept and shown if the test fails.
 //! - [`run_script`]: runs a peer program (Python, Perl, a binary) with a timeout and captures
 //!   its output; [`CaseReport`] reads the one-JSON-object-per-line reports the peer suites
 //!   print (`{"case": "A1", "status": "pass" | "fail" | "n/a", "detail": "..."}`), and
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -42,7 +43,9 @@ pub fn workspace_root() -> PathBuf {
 
 /// The path of a peer script shipped in `tests/interop/` (e.g. `"py_server.py"`).
 pub fn interop_script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("interop")
+        .join(name)
 }
 
 /// The path of the built example `name`.
@@ -117,6 +120,7 @@ pub struct Server {
     name: String,
     url: String,
     stdout_rest: Option<thread::JoinHandle<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Server {
@@ -140,33 +144,48 @@ impl Server {
     }
 
     /// Starts `cmd` and waits (at most [`STARTUP_TIMEOUT`]) for its first stdout line,
-    /// which must be `listening on http://HOST:PORT/PATH`. Stderr is inherited, so the
-    /// server's diagnostics show in the test output.
+    /// which must be `listening on http://HOST:PORT/PATH`.
+    ///
+    /// Stderr is collected (its last [`STDERR_KEEP`] bytes; see [`stderr`](Self::stderr))
+    /// and printed when the server is dropped during a failing test, so a passing run stays
+    /// quiet even when the server logs (for instance the panics a test provokes).
     pub fn start(name: &str, mut cmd: Command) -> Server {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name} ({cmd:?}): {e}"));
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = mpsc::channel();
         let stdout_rest = thread::spawn(move || read_first_line_then_rest(stdout, tx));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().expect("piped stderr");
+        let sink = Arc::clone(&stderr);
+        thread::spawn(move || collect_stderr(pipe, &sink));
         let mut server = Server {
             child: Some(child),
             name: name.to_owned(),
             url: String::new(),
             stdout_rest: Some(stdout_rest),
+            stderr,
         };
         let line = match rx.recv_timeout(STARTUP_TIMEOUT) {
             Ok(Some(line)) => line,
             Ok(None) => {
                 let status = server.stop();
-                panic!("{name} closed its stdout without a `listening on` line ({status})")
+                panic!(
+                    "{name} closed its stdout without a `listening on` line ({status}); \
+                     stderr:\n{}",
+                    server.stderr()
+                )
             }
             Err(_) => {
                 let status = server.stop();
-                panic!("{name} printed no line within {STARTUP_TIMEOUT:?} ({status})")
+                panic!(
+                    "{name} printed no line within {STARTUP_TIMEOUT:?} ({status}); stderr:\n{}",
+                    server.stderr()
+                )
             }
         };
         let Some(url) = line.strip_prefix("listening on ") else {
@@ -198,6 +217,11 @@ impl Server {
     /// The URL with another path: `server.url_with_path("/RPC2")`.
     pub fn url_with_path(&self, path: &str) -> String {
         format!("{}{path}", self.origin())
+    }
+
+    /// What the server wrote to stderr so far (the last [`STDERR_KEEP`] bytes).
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
     /// The process id.
@@ -264,7 +288,40 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop();
+        let status = self.stop();
+        if thread::panicking() {
+            eprintln!(
+                "--- {} ({status}) stderr:\n{}--- end of {} stderr",
+                self.name,
+                self.stderr(),
+                self.name
+            );
+        }
+    }
+}
+
+/// How many bytes of a server's stderr [`Server`] keeps.
+pub const STDERR_KEEP: usize = 64 * 1024;
+
+fn collect_stderr(pipe: impl Read, sink: &Mutex<String>) {
+    let mut reader = BufReader::new(pipe);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {
+                let Ok(mut kept) = sink.lock() else { return };
+                kept.push_str(&line);
+                if kept.len() > STDERR_KEEP {
+                    let mut cut = kept.len() - STDERR_KEEP;
+                    while !kept.is_char_boundary(cut) {
+                        cut += 1;
+                    }
+                    kept.drain(..cut);
+                }
+            }
+        }
     }
 }
 

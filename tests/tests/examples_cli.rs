@@ -62,7 +62,11 @@ fn interop_server_finishes_calls_in_progress_on_sigterm() {
     let pid = server.pid().to_string();
     let out = run_script("python3", &["-c", GRACEFUL, server.url(), &pid], TIMEOUT);
     out.assert_success("the graceful-shutdown client");
-    assert_eq!(out.stdout.trim(), "1500", "the call in progress during SIGTERM");
+    assert_eq!(
+        out.stdout.trim(),
+        "1500",
+        "the call in progress during SIGTERM"
+    );
     let status = server.stop();
     assert!(
         matches!(status, StopStatus::Exited(s) if s.success()),
@@ -86,7 +90,11 @@ fn examples_reject_bad_arguments_and_print_usage() {
         assert_eq!(out.status.and_then(|s| s.code()), Some(2), "{name} --bogus");
         let out = run_script(path, &["--help"], TIMEOUT);
         assert!(out.success(), "{name} --help: {out:?}");
-        assert!(out.stdout.contains("--listen"), "{name} --help: {}", out.stdout);
+        assert!(
+            out.stdout.contains("--listen"),
+            "{name} --help: {}",
+            out.stdout
+        );
     }
 }
 
