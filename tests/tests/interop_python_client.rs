@@ -66,6 +66,10 @@ const CASES: &[&str] = &[
 ///   `interop_server` keeps the server's default idle timeout.
 const NOT_APPLICABLE: &[&str] = &["A20"];
 
+/// The server's default request body limit (`ServerBuilder::max_body_size`: 8 MiB); the
+/// suite checks that a body one byte over it is refused with 413 and that 4 MiB is admitted.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
 #[test]
 fn python_client_against_interop_server() {
     let server = Server::example("interop_server", &[]);
