@@ -81,7 +81,7 @@ pub trait Interop {
 }
 
 /// What `interop.samples` returns.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Samples {
     big: i64,
     cr: String,
@@ -134,7 +134,7 @@ pub trait Validator1 {
 }
 
 /// A struct with at least the members `moe`, `larry` and `curly`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Stooges {
     moe: i32,
     larry: i32,
@@ -145,7 +145,7 @@ pub struct Stooges {
 pub type Calendar = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
 
 /// The result of `validator1.countTheEntities`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityCounts {
     ct_left_angle_brackets: i32,
@@ -156,7 +156,7 @@ pub struct EntityCounts {
 }
 
 /// The result of `validator1.simpleStructReturnTest`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Multiples {
     times10: i32,
     times100: i32,

@@ -19,7 +19,7 @@ use std::net::SocketAddr;
 
 /// The address to listen on, from `--listen`, or `default`; on a bad command line prints
 /// the usage to stderr and exits 2; `--help` prints it to stdout and exits 0.
-pub fn listen_addr(program: &str, default: &str) -> SocketAddr {
+pub(crate) fn listen_addr(program: &str, default: &str) -> SocketAddr {
     let usage = format!(
         "usage: {program} [--listen ADDR]\n  --listen ADDR  address to bind (default {default}; \
          port 0 picks a free port)"
@@ -62,7 +62,7 @@ fn parse(args: impl Iterator<Item = String>, default: &str) -> Result<Option<Soc
 }
 
 /// Prints the `listening on http://ADDR/PATH` line and flushes stdout. `path` starts with `/`.
-pub fn announce(addr: SocketAddr, path: &str) {
+pub(crate) fn announce(addr: SocketAddr, path: &str) {
     let mut out = std::io::stdout().lock();
     // A closed stdout must not stop the server: the line is for whoever reads it.
     let _ = writeln!(out, "listening on http://{addr}{path}");
@@ -70,7 +70,7 @@ pub fn announce(addr: SocketAddr, path: &str) {
 }
 
 /// Completes on the first SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate()).expect("install the SIGTERM handler");
     let mut interrupt = signal(SignalKind::interrupt()).expect("install the SIGINT handler");
