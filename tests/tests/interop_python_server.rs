@@ -431,10 +431,8 @@ async fn rust_client_against_python_server() {
             let before = last_request(&client).await?;
             let n_before = before.get("n").and_then(Value::as_i64);
             match call::<Value>(&client, "echo", &[s("a\u{1}b")]).await {
-                Ok(v) => return Err(format!("\"a\\u{{1}}b\" was sent and answered {v:?}")),
-                Err(e) if e.fault().is_some() => {
-                    return Err(format!("sent: the server answered {e}"));
-                }
+                Ok(v) => Err(format!("\"a\\u{{1}}b\" was sent and answered {v:?}")),
+                Err(e) if e.fault().is_some() => Err(format!("sent: the server answered {e}")),
                 Err(e) => {
                     let after = last_request(&client).await?;
                     // `after` describes the previous last_request call: nothing was sent between.
@@ -547,6 +545,22 @@ async fn rust_client_against_python_server() {
         .await,
     );
 
+    report.record(
+        "generated_blocking_client",
+        run(async {
+            let url = url.clone();
+            tokio::task::spawn_blocking(move || -> Outcome {
+                let py = PyEchoBlockingClient::new(&url).map_err(err)?;
+                want_eq("add", py.add(20, 22).map_err(err)?, 42)?;
+                want_eq("echo", py.echo(s("blocking")).map_err(err)?, s("blocking"))?;
+                Ok("generated blocking client from a plain thread".to_owned())
+            })
+            .await
+            .map_err(|e| e.to_string())?
+        })
+        .await,
+    );
+
     report.record("D2", validator1(&url).await);
 
     report.assert_cases(
@@ -576,6 +590,7 @@ async fn rust_client_against_python_server() {
             "B23",
             "B24",
             "generated_client",
+            "generated_blocking_client",
             "D2",
         ],
         &[],
