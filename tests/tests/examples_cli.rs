@@ -104,3 +104,45 @@ fn listen_accepts_the_equals_form() {
     assert!(server.url().starts_with("http://127.0.0.1:"));
     server.stop_and_assert_success();
 }
+
+/// The primer's Python server: `function(a, b)` returns `a + b`.
+const PRIMER_SERVER: &str = r#"
+import signal, sys
+from xmlrpc.server import SimpleXMLRPCServer
+def function(a, b):
+    return a + b
+server = SimpleXMLRPCServer(("127.0.0.1", 0), allow_none=True, logRequests=False)
+server.register_function(function)
+def stop(signum, frame):
+    raise SystemExit(0)
+signal.signal(signal.SIGTERM, stop)
+print("listening on http://127.0.0.1:%d/" % server.server_address[1], flush=True)
+try:
+    server.serve_forever(poll_interval=0.1)
+except SystemExit:
+    pass
+"#;
+
+/// The README's Rust side of the primer: the calculator trait gives the client too.
+#[rpc_runtime::service]
+pub trait Calculator {
+    /// Returns `a + b`.
+    async fn function(&self, a: i64, b: i64) -> Result<i64, rpc_runtime::Fault>;
+}
+
+#[tokio::test]
+async fn generated_client_calls_the_primer_python_server() {
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-c", PRIMER_SERVER]);
+    let server = Server::start("primer server", cmd);
+    let calculator = CalculatorClient::new(server.url()).expect("client");
+    assert_eq!(calculator.function(5, 10).await.expect("function(5, 10)"), 15);
+    assert_eq!(calculator.function(-7, 2).await.expect("function(-7, 2)"), -5);
+    // Python cannot answer past 32 bits: its fault comes back as a typed error.
+    let err = calculator
+        .function(i64::from(i32::MAX), 1)
+        .await
+        .expect_err("2**31 from Python");
+    assert!(err.is_fault(), "{err}");
+    server.stop_and_assert_success();
+}
