@@ -269,5 +269,5 @@ run_case('validator1', sub {
     check($r == 102, "nestedStructTest = $r");
     $r = value_of('validator1.simpleStructReturnTest', RPC::XML::int->new(7))->value;
     check(deep_eq($r, { times10 => 70, times100 => 700, times1000 => 7000 }), 'simpleStructReturnTest ' . $json->encode($r));
-    'the eight methods with the section 5 vectors'
+    'the eight methods with the validator1 vectors'
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Python's xmlrpc.client against the Rust `interop_server` example (wire.md section 7, A and D).
+"""Python's xmlrpc.client against the Rust `interop_server` example (conformance cases A and D).
 
 Usage: py_client_suite.py URL [--max-body BYTES]
 
@@ -114,7 +114,7 @@ class Suite:
         h = p._ServerProxy__transport.last_headers
         check(h.get("content-type", "").startswith("text/xml"), f"Content-Type {h.get('content-type')!r}")
         check("content-length" in h, f"no Content-Length in {h}")
-        # the exact request Python sends (section 4.1), through a raw connection
+        # the exact request Python sends, through a raw connection
         body = xmlrpc.client.dumps((5, 10), "interop.add").encode()
         _, data = self.raw_call(body)
         check(b"<i4>15</i4>" in data, f"reply {data!r} lacks <i4>15</i4>")
@@ -166,7 +166,7 @@ class Suite:
                 check(isinstance(got, Binary) and got.data == v.data, f"echo({v!r}) = {got!r}")
             else:
                 check(got == v and type(got) is type(v), f"echo({v!r}) = {got!r}")
-        return "all nine section 4.2 values, nested and top-level"
+        return "all nine values of the every-type call, nested and top-level"
 
     def case_A5(self):
         p = self.proxy()
@@ -424,7 +424,7 @@ class Suite:
             # behaviour, anything else (a wrong value, an HTTP error) fails.
             check(f.faultCode in (-32700, -32701), f"fault {f.faultCode} {f.faultString!r}")
             check("encoding" in f.faultString, f"fault string {f.faultString!r} does not name the encoding")
-            return f"DIVERGENCE from wire.md A28: ISO-8859-1 requests are refused with fault {f.faultCode} ({f.faultString})"
+            return f"DIVERGENCE from A28: ISO-8859-1 requests are refused with fault {f.faultCode} ({f.faultString})"
         check(r == "é中", f"echo = {r!r}")
         return "ISO-8859-1 request with a character reference"
 
@@ -565,7 +565,7 @@ class Suite:
             v.simpleStructReturnTest(7) == {"times10": 70, "times100": 700, "times1000": 7000},
             "simpleStructReturnTest",
         )
-        return "the eight methods with the section 5 vectors"
+        return "the eight methods with the validator1 vectors"
 
     def case_D3(self):
         v = self.proxy().validator1

@@ -7,8 +7,8 @@ It follows the examples' convention: the first stdout line, flushed once the soc
 is ``listening on http://HOST:PORT/PATH`` (PATH is the first of ``--path``, else ``RPC2``);
 SIGTERM or SIGINT stops it with exit status 0.
 
-Methods (wire.md section 7): add, div, echo(*a), rep, none, big, fault, noargs, plus the
-eight validator1 methods (wire.md section 5) and ``last_request()``, which describes the
+Methods: add, div, echo(*a), rep, none, big, fault, noargs, plus the
+eight UserLand validator1 methods and ``last_request()``, which describes the
 HTTP request before the current one: {n (1 for the first request), path, headers: {lower-case
 name: value}, body}.
 """
@@ -97,7 +97,7 @@ def last_request():
         return REQUESTS[-2]
 
 
-# validator1 (wire.md section 5)
+# UserLand validator1
 def array_of_structs_test(array):
     return sum(s["curly"] for s in array)
 

@@ -1,5 +1,5 @@
-//! Python's `xmlrpc.client` against the `interop_server` example: the cases of wire.md
-//! section 7 A (Python client, Rust server) and D1/D3 (validator1), plus the server's own
+//! Python's `xmlrpc.client` against the `interop_server` example: the conformance
+//! cases A1-A38 (Python client, Rust server) and D1/D3 (validator1), plus the server's own
 //! contract (i8 and nil echo, panics, concurrency, body limits), run by
 //! `tests/interop/py_client_suite.py`, which prints one JSON line per case.
 

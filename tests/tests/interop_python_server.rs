@@ -1,5 +1,5 @@
 //! The Rust client against Python's `SimpleXMLRPCServer` (`tests/interop/py_server.py`):
-//! the cases of wire.md section 7 B, and D2 (validator1 through a generated client).
+//! the conformance cases B1-B25, and D2 (validator1 through a generated client).
 //!
 //! The Python server registers `add`, `div`, `echo(*a)`, `rep`, `none`, `big`, `fault`,
 //! `noargs`, the validator1 methods and `last_request()` (number, path, headers and body of
@@ -693,7 +693,7 @@ async fn validator1(url: &str) -> Outcome {
             ("times1000", Value::Int(7000)),
         ]),
     )?;
-    Ok("the eight methods with the section 5 vectors, through a generated client".to_owned())
+    Ok("the eight methods with the validator1 vectors, through a generated client".to_owned())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
