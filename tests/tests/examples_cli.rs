@@ -136,8 +136,14 @@ async fn generated_client_calls_the_primer_python_server() {
     cmd.args(["-c", PRIMER_SERVER]);
     let server = Server::start("primer server", cmd);
     let calculator = CalculatorClient::new(server.url()).expect("client");
-    assert_eq!(calculator.function(5, 10).await.expect("function(5, 10)"), 15);
-    assert_eq!(calculator.function(-7, 2).await.expect("function(-7, 2)"), -5);
+    assert_eq!(
+        calculator.function(5, 10).await.expect("function(5, 10)"),
+        15
+    );
+    assert_eq!(
+        calculator.function(-7, 2).await.expect("function(-7, 2)"),
+        -5
+    );
     // Python cannot answer past 32 bits: its fault comes back as a typed error.
     let err = calculator
         .function(i64::from(i32::MAX), 1)
