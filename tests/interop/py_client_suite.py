@@ -640,21 +640,21 @@ class Suite:
 
         def slow():
             try:
-                result["slow"] = self.proxy().interop.sleep(1500)
+                result["slow"] = self.proxy().interop.sleep(3000)
             except Exception as e:  # reported below
                 result["slow"] = e
 
         t = threading.Thread(target=slow)
         t.start()
-        time.sleep(0.2)
+        time.sleep(0.3)
         fast = self.proxy().interop.ping()
         overlapped = t.is_alive()
         t.join(TIMEOUT)
         check(fast == "pong", f"ping = {fast!r}")
-        check(result.get("slow") == 1500, f"sleep(1500) = {result.get('slow')!r}")
-        check(overlapped, "ping waited for sleep(1500) to finish")
+        check(result.get("slow") == 3000, f"sleep(3000) = {result.get('slow')!r}")
+        check(overlapped, "ping waited for sleep(3000) to finish")
         check(self.proxy().interop.sleep(0) == 0, "sleep(0)")
-        return "a call completes while sleep(1500) is running"
+        return "a call completes while sleep(3000) is running"
 
     def case_panic(self):
         p = self.proxy()

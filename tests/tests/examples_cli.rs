@@ -36,7 +36,7 @@ fn calculator_answers_the_primer_call_and_stops_on_sigint() {
     );
 }
 
-/// SIGTERM while `interop.sleep(1500)` runs: the call still gets its answer and the
+/// SIGTERM while `interop.sleep(4000)` runs: the call still gets its answer and the
 /// process exits 0.
 const GRACEFUL: &str = r#"
 import os, signal, sys, threading, time
@@ -45,12 +45,12 @@ url, pid = sys.argv[1], int(sys.argv[2])
 result = {}
 def slow():
     try:
-        result["slow"] = ServerProxy(url).interop.sleep(1500)
+        result["slow"] = ServerProxy(url).interop.sleep(4000)
     except Exception as e:
         result["slow"] = repr(e)
 t = threading.Thread(target=slow)
 t.start()
-time.sleep(0.5)
+time.sleep(1.5)
 os.kill(pid, signal.SIGTERM)
 t.join(30)
 print(result.get("slow"))
@@ -64,7 +64,7 @@ fn interop_server_finishes_calls_in_progress_on_sigterm() {
     out.assert_success("the graceful-shutdown client");
     assert_eq!(
         out.stdout.trim(),
-        "1500",
+        "4000",
         "the call in progress during SIGTERM"
     );
     let status = server.stop();
