@@ -26,12 +26,11 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use rpc_runtime::Fault;
-use rpc_runtime::Value;
+use rpc_runtime::server::{Server, basic_credentials};
+use rpc_runtime::{Fault, Value};
 use serde::{Deserialize, Serialize};
 
 /// What a Pyblish host serves to its UI.
@@ -494,16 +493,13 @@ async fn talk_to_ui(ui: UiClient, host_port: u16, interval: Duration) {
     }
 }
 
-/// Whether an `Authorization` header carries HTTP Basic credentials with this password.
-fn authorized(header: Option<&http::HeaderValue>, secret: &str) -> bool {
-    let Some(encoded) = header.and_then(|h| h.to_str().ok()).and_then(|h| h.strip_prefix("Basic ")) else {
+/// Whether the request carries HTTP Basic credentials with this password (any user name).
+fn authorized(request: &http::request::Parts, secret: &str) -> bool {
+    let Some(credentials) = basic_credentials(&request.headers) else {
         return false;
     };
-    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
-        return false;
-    };
-    match std::str::from_utf8(&decoded).ok().and_then(|s| s.split_once(':')) {
-        Some((_user, password)) => password == secret,
+    match credentials.iter().position(|&b| b == b':') {
+        Some(colon) => &credentials[colon + 1..] == secret.as_bytes(),
         None => false,
     }
 }
@@ -574,20 +570,20 @@ async fn main() {
     }
 }
 
-async fn run(options: Options) -> Result<(), rpc_runtime::Error> {
+async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let host = PyblishHost {
         calls: AtomicU64::new(0),
         plugins: sample_plugins(),
         context: Mutex::new(sample_context()),
         process_delay: options.process_delay,
     };
-    let mut builder = rpc_runtime::server::Server::builder()
+    let mut builder = Server::builder()
         .path("/pyblish")
-        .service(HostServer::new(host));
+        .service(HostServer::new(host))
+        // A `process` call may take long: allow it up to an hour, as pyblish's client waits.
+        .handler_timeout(Duration::from_secs(3600));
     if let Some(secret) = options.secret {
-        builder = builder.auth(move |request: &http::request::Parts| {
-            authorized(request.headers.get(http::header::AUTHORIZATION), &secret)
-        });
+        builder = builder.auth(move |request: &http::request::Parts| authorized(request, &secret));
     }
     let server = builder.bind(options.listen).await?;
     let addr = server.local_addr();
@@ -597,5 +593,5 @@ async fn run(options: Options) -> Result<(), rpc_runtime::Error> {
     let heartbeats = tokio::spawn(talk_to_ui(ui, addr.port(), options.heartbeat));
     let served = server.serve_with_shutdown(shutdown_signal()).await;
     heartbeats.abort();
-    served
+    Ok(served?)
 }

@@ -24,6 +24,7 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use rpc_runtime::Fault;
+use rpc_runtime::server::Server;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
@@ -244,14 +245,15 @@ async fn main() {
     }
 }
 
-async fn run(options: Options) -> Result<(), rpc_runtime::Error> {
+async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let quit = Arc::new(Notify::new());
     let ui = PyblishUi { secret: options.secret, quit: Arc::clone(&quit) };
-    let server = rpc_runtime::server::Server::builder()
+    let server = Server::builder()
         .path("/")
         .service(UiServer::new(ui))
         .bind(options.listen)
         .await?;
     say(&format!("listening on http://{}/", server.local_addr()));
-    server.serve_with_shutdown(shutdown_signal(quit)).await
+    server.serve_with_shutdown(shutdown_signal(quit)).await?;
+    Ok(())
 }
