@@ -1,1 +1,257 @@
-fn main() {}
+//! Codec speed against a bare quick-xml event walk over the same document.
+//!
+//! Measures, on `medium.xml` (a 56 KB `echo` call: an array of 100 structs as Python writes
+//! it) and `small.xml` (`add(5, 10)`):
+//!
+//! * (a) `baseline`: `quick_xml::Reader::from_reader(bytes)`, `read_event()` until `Eof`;
+//! * (b) `read_typed`: `parse_call` + `Params::next::<Vec<Item>>()` + `finish()`;
+//! * (c) `read_value`: `parse_call` + `Params::into_values()`;
+//! * (d) `write_typed`: the same items written with `CallWriter`;
+//! * (e) `write_value`: the same data as a `Value` written with `CallWriter`.
+//!
+//! After criterion's report it times each case again with a plain loop (median of batches)
+//! and prints the ratios to the baseline. Arguments filter by name as in criterion
+//! (`cargo bench --bench codec -- 'baseline|write'`).
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+use rpc_runtime::{CallWriter, Config, Value, parse_call, to_value};
+use serde::{Deserialize, Serialize};
+
+/// One struct of `medium.xml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Item {
+    name: String,
+    id: i32,
+    score: f64,
+    tags: Vec<String>,
+    active: bool,
+}
+
+/// The items `medium.xml` holds, built in code: the bench checks the reader gives the same.
+fn medium_items() -> Vec<Item> {
+    (0..100)
+        .map(|i: i32| Item {
+            name: format!("user-{i:03} <Lovelace & Babbage>"),
+            id: 100_000 + 7 * i,
+            score: format!("{:.2}", 0.25 + 1.37 * f64::from(i))
+                .parse()
+                .expect("a number"),
+            tags: vec![
+                format!("tag-{}", i % 5),
+                "xml-rpc".to_owned(),
+                format!("group-{}", i % 3),
+            ],
+            active: i % 2 == 0,
+        })
+        .collect()
+}
+
+/// A bench input: from the shared research directory when present, else the copy kept in
+/// `benches/data/`.
+fn load(name: &str) -> Vec<u8> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = manifest.join("../../shared/bench").join(name);
+    let local = manifest.join("benches/data").join(name);
+    std::fs::read(&shared)
+        .or_else(|_| std::fs::read(&local))
+        .unwrap_or_else(|e| panic!("cannot read {name} from {shared:?} or {local:?}: {e}"))
+}
+
+fn baseline(xml: &[u8]) -> usize {
+    let mut reader = Reader::from_reader(xml);
+    let mut n = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(_) => n += 1,
+            Err(e) => panic!("baseline walk failed: {e}"),
+        }
+    }
+    n
+}
+
+fn read_typed(xml: &[u8]) -> Vec<Item> {
+    let call = parse_call(xml, &Config::DEFAULT).expect("a call");
+    let mut params = call.params;
+    let items: Vec<Item> = params.next().expect("items");
+    params.finish().expect("one param");
+    items
+}
+
+fn read_value(xml: &[u8]) -> Value {
+    let call = parse_call(xml, &Config::DEFAULT).expect("a call");
+    let mut values = call.params.into_values().expect("values");
+    assert_eq!(values.len(), 1, "one param");
+    values.pop().unwrap_or_default()
+}
+
+fn write<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut call = CallWriter::new("echo").expect("a name");
+    call.param(value, &Config::DEFAULT).expect("writable");
+    call.finish()
+}
+
+fn read_small(xml: &[u8]) -> (i32, i32) {
+    let call = parse_call(xml, &Config::DEFAULT).expect("a call");
+    let mut params = call.params;
+    let a: i32 = params.next().expect("a");
+    let b: i32 = params.next().expect("b");
+    params.finish().expect("two params");
+    (a, b)
+}
+
+fn write_small() -> Vec<u8> {
+    let mut call = CallWriter::new("add").expect("a name");
+    call.param(&5, &Config::DEFAULT).expect("writable");
+    call.param(&10, &Config::DEFAULT).expect("writable");
+    call.finish()
+}
+
+struct Inputs {
+    medium: Vec<u8>,
+    small: Vec<u8>,
+    items: Vec<Item>,
+    value: Value,
+}
+
+type Case = (&'static str, Box<dyn Fn(&Inputs)>);
+
+fn cases() -> Vec<Case> {
+    vec![
+        (
+            "medium/a_baseline",
+            Box::new(|i: &Inputs| {
+                black_box(baseline(black_box(&i.medium)));
+            }),
+        ),
+        (
+            "medium/b_read_typed",
+            Box::new(|i: &Inputs| {
+                black_box(read_typed(black_box(&i.medium)));
+            }),
+        ),
+        (
+            "medium/c_read_value",
+            Box::new(|i: &Inputs| {
+                black_box(read_value(black_box(&i.medium)));
+            }),
+        ),
+        (
+            "medium/d_write_typed",
+            Box::new(|i: &Inputs| {
+                black_box(write(black_box(&i.items)));
+            }),
+        ),
+        (
+            "medium/e_write_value",
+            Box::new(|i: &Inputs| {
+                black_box(write(black_box(&i.value)));
+            }),
+        ),
+        (
+            "small/a_baseline",
+            Box::new(|i: &Inputs| {
+                black_box(baseline(black_box(&i.small)));
+            }),
+        ),
+        (
+            "small/b_read_typed",
+            Box::new(|i: &Inputs| {
+                black_box(read_small(black_box(&i.small)));
+            }),
+        ),
+        (
+            "small/d_write_typed",
+            Box::new(|_: &Inputs| {
+                black_box(write_small());
+            }),
+        ),
+    ]
+}
+
+/// Median nanoseconds per call over batches of about 10 ms.
+fn time(f: &dyn Fn(&Inputs), inputs: &Inputs) -> f64 {
+    let start = Instant::now();
+    let mut calibrate = 0u64;
+    while start.elapsed() < Duration::from_millis(50) {
+        f(inputs);
+        calibrate += 1;
+    }
+    let per_batch = (calibrate / 5).max(1);
+    let mut samples: Vec<f64> = (0..31)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..per_batch {
+                f(inputs);
+            }
+            t.elapsed().as_nanos() as f64 / per_batch as f64
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    // Criterion reads the filter as a regex; alternatives with `|` are all this loop needs.
+    let wanted = |name: &str| {
+        filter
+            .as_deref()
+            .is_none_or(|f| f.split('|').any(|alt| name.contains(alt)))
+    };
+
+    let items = medium_items();
+    let inputs = Inputs {
+        medium: load("medium.xml"),
+        small: load("small.xml"),
+        value: to_value(&items).expect("items convert"),
+        items,
+    };
+    if wanted("read") {
+        // The reader must see exactly the data the writers write.
+        assert_eq!(
+            read_typed(&inputs.medium),
+            inputs.items,
+            "medium.xml holds other items"
+        );
+        assert_eq!(read_value(&inputs.medium), inputs.value);
+        assert_eq!(read_small(&inputs.small), (5, 10));
+    }
+
+    let cases = cases();
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    for (name, f) in &cases {
+        c.bench_function(name, |b| b.iter(|| f(&inputs)));
+    }
+    c.final_summary();
+
+    let mut timings: Vec<(&str, f64)> = Vec::new();
+    for (name, f) in &cases {
+        if wanted(name) {
+            timings.push((name, time(f.as_ref(), &inputs)));
+        }
+    }
+    println!(
+        "\nplain-loop medians (ns per call) and ratio to the quick-xml walk of the same file:"
+    );
+    for (name, ns) in &timings {
+        let group = name.split('/').next().unwrap_or("");
+        let base = timings
+            .iter()
+            .find(|(n, _)| n.starts_with(group) && n.ends_with("a_baseline"))
+            .map(|(_, t)| *t);
+        match base {
+            Some(b) => println!("  {name:<22} {ns:>12.0} ns   {:>6.3}x", ns / b),
+            None => println!("  {name:<22} {ns:>12.0} ns"),
+        }
+    }
+}

@@ -1,78 +1,60 @@
 //! Reading XML-RPC: messages and values from XML text into serde types or [`Value`].
 //!
-//! SKELETON: signatures are fixed; bodies are being written.
+//! Typed reads go straight from the XML to the receiver's types through a serde
+//! `Deserializer`; nothing builds an intermediate tree. The mapping between XML-RPC and
+//! serde's data model:
+//!
+//! | receiver | accepted on the wire |
+//! |---|---|
+//! | any integer type | `<int>`, `<i4>`, `<i8>`, `<i1>`, `<i2>`, `<biginteger>` (any namespace prefix) whose number fits the type; ASCII whitespace around it and a leading `+` are accepted |
+//! | `bool` | `<boolean>` holding exactly `0` or `1` (whitespace around it is ignored) |
+//! | `f32`, `f64` | `<double>` (or `<float>`), any form Rust's parser reads (`1e+16`, `-0.0`, `.5`); infinities and NaN only with [`Config::allow_non_finite`] |
+//! | `String`, `&str`, `char` | `<string>`, or a `<value>` without a type element, whose text is kept as is (`<value/>` is `""`) |
+//! | bytes ([`Binary`](crate::Binary), `serde_bytes`) | `<base64>`, ASCII whitespace ignored |
+//! | [`DateTime`](crate::DateTime) | `<dateTime.iso8601>` |
+//! | `Option<T>` | `<nil/>` is `None`, anything else is `Some` |
+//! | `()`, unit structs | `<nil/>` |
+//! | sequences, tuples, tuple structs | `<array>` (an array with more items than a tuple holds is an error) |
+//! | structs, maps | `<struct>`; duplicate member names are an error |
+//! | enums | a string for a unit variant, a struct of one member `{Variant: value}` for any variant |
+//!
+//! Whitespace around a type element inside `<value>` is ignored; other text beside it is
+//! an error. [`Value`] reads anything: `<i4>`, `<int>`, `<i1>` and `<i2>` become
+//! [`Value::Int`] (an `<int>` too big for 32 bits becomes [`Value::Long`]), `<i8>` and
+//! `<biginteger>` become [`Value::Long`].
+//!
+//! Every reader enforces a [`Config`]: the message size, how deeply values nest (a value
+//! directly in `<param>` is at depth 1), the items of one array and the members of one
+//! struct. Errors say what was expected and found, where in the message
+//! (`params[1].tags[2]`) and at which byte.
 
-use std::borrow::Cow;
+mod deserializer;
+mod from_value;
+mod message;
+mod value;
+mod xml;
 
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
 use crate::error::Result;
-use crate::fault::Fault;
 use crate::value::Value;
 
-/// A parsed `<methodCall>`: its method name, and its parameters still to be decoded.
-pub struct MethodCall<'a> {
-    /// The `<methodName>`, entities decoded.
-    pub name: Cow<'a, str>,
-    /// The parameters, decoded one at a time into the types the method takes.
-    pub params: Params<'a>,
-}
+pub use message::{from_slice, from_slice_with_config, parse_call, parse_response, MethodCall, Params};
 
-/// The parameters of a call, decoded in order straight from the XML (or from [`Value`]s,
-/// as inside `system.multicall`).
-pub struct Params<'a> {
-    _p: std::marker::PhantomData<&'a ()>,
-}
-
-impl<'a> Params<'a> {
-    /// Parameters taken from values.
-    pub fn from_values(values: Vec<Value>) -> Params<'static> {
-        let _ = values;
-        unimplemented!()
-    }
-
-    /// Decodes the next parameter as `T`; a missing parameter is an error.
-    pub fn next<T: DeserializeOwned>(&mut self) -> Result<T> {
-        unimplemented!()
-    }
-
-    /// Decodes the next parameter as `T`, or gives `None` when the caller sent no more.
-    pub fn next_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
-        unimplemented!()
-    }
-
-    /// Checks that no parameters are left and the document is complete.
-    pub fn finish(self) -> Result<()> {
-        unimplemented!()
-    }
-
-    /// The remaining parameters as values, checking the document is complete.
-    pub fn into_values(self) -> Result<Vec<Value>> {
-        unimplemented!()
-    }
-}
-
-/// Parses a `<methodCall>` document up to its parameters.
-pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> {
-    let _ = (xml, config);
-    unimplemented!()
-}
-
-/// Parses a `<methodResponse>`: `Ok(Ok(value))` for a result, `Ok(Err(fault))` for a fault.
-pub fn parse_response<T: DeserializeOwned>(xml: &[u8], config: &Config) -> Result<Result<T, Fault>> {
-    let _ = (xml, config);
-    unimplemented!()
-}
-
-/// Reads a document holding one `<value>` element into `T`.
-pub fn from_slice<T: DeserializeOwned>(xml: &[u8]) -> Result<T> {
-    let _ = xml;
-    unimplemented!()
-}
-
-/// Converts a [`Value`] into `T`.
+/// Converts a [`Value`] into `T`, with the same rules as reading `T` from the XML the value
+/// stands for; errors carry the path to the offending member or item.
 pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
-    let _ = value;
-    unimplemented!()
+    T::deserialize(value)
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary, for error messages.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }

@@ -27,7 +27,11 @@ struct Inner {
 
 impl Context {
     /// A context for a request from `peer` with these headers, calling `method`.
-    pub fn new(peer: Option<SocketAddr>, headers: http::HeaderMap, method: impl Into<String>) -> Self {
+    pub fn new(
+        peer: Option<SocketAddr>,
+        headers: http::HeaderMap,
+        method: impl Into<String>,
+    ) -> Self {
         Context {
             inner: Arc::new(Inner {
                 peer,
