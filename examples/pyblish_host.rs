@@ -25,8 +25,8 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rpc_runtime::server::{Server, basic_credentials};
@@ -34,7 +34,7 @@ use rpc_runtime::{Fault, Value};
 use serde::{Deserialize, Serialize};
 
 /// What a Pyblish host serves to its UI.
-#[rpc_runtime::service]
+#[rpc_runtime::service(server)]
 pub trait Host {
     /// Connectivity check.
     async fn ping(&self) -> Greeting;
@@ -55,13 +55,17 @@ pub trait Host {
         action: Option<String>,
     ) -> Result<ProcessResult, Fault>;
     /// Repairs what a plugin found wrong, on one instance or on all of them.
-    async fn repair(&self, plugin: Plugin, instance: Option<Instance>) -> Result<ProcessResult, Fault>;
+    async fn repair(
+        &self,
+        plugin: Plugin,
+        instance: Option<Instance>,
+    ) -> Result<ProcessResult, Fault>;
     /// Tells the host that something happened in the UI.
     async fn emit(&self, signal: String, kwargs: Value);
 }
 
 /// The part of the UI's service that a host calls.
-#[rpc_runtime::service]
+#[rpc_runtime::service(client)]
 pub trait Ui {
     /// Tells the UI where the host listens, with optional window settings.
     async fn show(&self, port: u16, settings: Option<Settings>) -> bool;
@@ -254,14 +258,23 @@ fn plugin(id: &str, kind: &str, order: f64, families: &[&str], arg: &str, doc: &
         order,
         families: families.iter().map(|f| (*f).to_owned()).collect(),
         doc: doc.to_owned(),
-        process: Signature { args: vec![arg.to_owned()] },
+        process: Signature {
+            args: vec![arg.to_owned()],
+        },
         ..Plugin::default()
     }
 }
 
 /// A collector, a validator with a repair and an action, and an extractor that takes a while.
 fn sample_plugins() -> Vec<Plugin> {
-    let collect = plugin("CollectInstances", "Collector", 0.0, &["*"], "context", "Finds the instances of the scene.");
+    let collect = plugin(
+        "CollectInstances",
+        "Collector",
+        0.0,
+        &["*"],
+        "context",
+        "Finds the instances of the scene.",
+    );
     let mut validate = plugin(
         "ValidateNaming",
         "Validator",
@@ -272,13 +285,22 @@ fn sample_plugins() -> Vec<Plugin> {
     );
     validate.optional = true;
     validate.has_repair = true;
-    validate.repair = Signature { args: vec!["instance".to_owned()] };
+    validate.repair = Signature {
+        args: vec!["instance".to_owned()],
+    };
     validate.actions = vec![Action {
         id: "SelectInvalid".to_owned(),
         label: "Select invalid".to_owned(),
         on: "failed".to_owned(),
     }];
-    let extract = plugin("ExtractSlowly", "Extractor", 2.0, &["*"], "instance", "Writes each instance to disk; takes a while.");
+    let extract = plugin(
+        "ExtractSlowly",
+        "Extractor",
+        2.0,
+        &["*"],
+        "instance",
+        "Writes each instance to disk; takes a while.",
+    );
     vec![collect, validate, extract]
 }
 
@@ -299,7 +321,10 @@ fn instance(name: &str, family: &str, frames: [i32; 2]) -> Instance {
 /// Two instances, one of them badly named.
 fn sample_context() -> Context {
     Context {
-        children: vec![instance("Peter01", "rig", [1, 100]), instance("richard05", "model", [1, 1])],
+        children: vec![
+            instance("Peter01", "rig", [1, 100]),
+            instance("richard05", "model", [1, 1]),
+        ],
         data: ContextData {
             label: "Scene".to_owned(),
             current_file: "scene.ma".to_owned(),
@@ -314,7 +339,11 @@ fn starts_upper(name: &str) -> bool {
 }
 
 fn record(plugin: &Plugin, message: String) -> Record {
-    Record { name: plugin.id.clone(), levelname: "INFO".to_owned(), message }
+    Record {
+        name: plugin.id.clone(),
+        levelname: "INFO".to_owned(),
+        message,
+    }
 }
 
 /// The host's state, shared by every call.
@@ -333,7 +362,11 @@ impl PyblishHost {
     }
 
     fn find_plugin(&self, wanted: &Plugin) -> Result<&Plugin, Fault> {
-        let key = if wanted.id.is_empty() { &wanted.name } else { &wanted.id };
+        let key = if wanted.id.is_empty() {
+            &wanted.name
+        } else {
+            &wanted.id
+        };
         self.plugins
             .iter()
             .find(|p| &p.id == key)
@@ -341,8 +374,14 @@ impl PyblishHost {
     }
 
     fn find_instance(&self, wanted: Option<&Instance>) -> Result<Option<Instance>, Fault> {
-        let Some(wanted) = wanted else { return Ok(None) };
-        let key = if wanted.id.is_empty() { &wanted.name } else { &wanted.id };
+        let Some(wanted) = wanted else {
+            return Ok(None);
+        };
+        let key = if wanted.id.is_empty() {
+            &wanted.name
+        } else {
+            &wanted.id
+        };
         let context = self.context.lock().unwrap_or_else(|e| e.into_inner());
         match context.children.iter().find(|i| &i.id == key) {
             Some(found) => Ok(Some(found.clone())),
@@ -373,11 +412,15 @@ fn outcome(
 impl Host for PyblishHost {
     async fn ping(&self) -> Greeting {
         self.hit("ping");
-        Greeting { message: GREETING.to_owned() }
+        Greeting {
+            message: GREETING.to_owned(),
+        }
     }
 
     async fn stats(&self) -> Stats {
-        Stats { total_request_count: self.hit("stats") }
+        Stats {
+            total_request_count: self.hit("stats"),
+        }
     }
 
     async fn reset(&self) {
@@ -387,7 +430,10 @@ impl Host for PyblishHost {
 
     async fn context(&self) -> Context {
         self.hit("context");
-        self.context.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.context
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     async fn discover(&self) -> Vec<Plugin> {
@@ -410,7 +456,10 @@ impl Host for PyblishHost {
         let wants_instance = plugin.process.args.iter().any(|a| a == "instance");
         if let Some(action) = &action {
             if !plugin.actions.iter().any(|a| &a.id == action) {
-                return Err(Fault::invalid_params(format!("plugin {} has no action {action:?}", plugin.id)));
+                return Err(Fault::invalid_params(format!(
+                    "plugin {} has no action {action:?}",
+                    plugin.id
+                )));
             }
             records.push(record(plugin, format!("running action {action}")));
         } else if let (true, None) = (wants_instance, &instance) {
@@ -418,7 +467,12 @@ impl Host for PyblishHost {
         } else {
             match (plugin.id.as_str(), &instance) {
                 ("CollectInstances", _) => {
-                    let n = self.context.lock().unwrap_or_else(|e| e.into_inner()).children.len();
+                    let n = self
+                        .context
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .children
+                        .len();
                     records.push(record(plugin, format!("collected {n} instances")));
                 }
                 ("ValidateNaming", Some(i)) if starts_upper(&i.name) => {
@@ -435,17 +489,35 @@ impl Host for PyblishHost {
                 _ => {}
             }
         }
-        Ok(outcome(plugin, instance.as_ref(), action, error, records, start))
+        Ok(outcome(
+            plugin,
+            instance.as_ref(),
+            action,
+            error,
+            records,
+            start,
+        ))
     }
 
-    async fn repair(&self, plugin: Plugin, instance: Option<Instance>) -> Result<ProcessResult, Fault> {
+    async fn repair(
+        &self,
+        plugin: Plugin,
+        instance: Option<Instance>,
+    ) -> Result<ProcessResult, Fault> {
         self.hit("repair");
         let start = Instant::now();
         let plugin = self.find_plugin(&plugin)?;
         let instance = self.find_instance(instance.as_ref())?;
         if !plugin.has_repair {
             let error = Some(format!("{} has no repair", plugin.id));
-            return Ok(outcome(plugin, instance.as_ref(), None, error, Vec::new(), start));
+            return Ok(outcome(
+                plugin,
+                instance.as_ref(),
+                None,
+                error,
+                Vec::new(),
+                start,
+            ));
         }
         let mut records = Vec::new();
         let mut context = self.context.lock().unwrap_or_else(|e| e.into_inner());
@@ -455,13 +527,28 @@ impl Host for PyblishHost {
             .filter(|i| instance.as_ref().is_none_or(|wanted| wanted.id == i.id));
         for target in targets.filter(|i| !starts_upper(&i.name)) {
             let mut chars = target.name.chars();
-            let fixed: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
-            records.push(record(plugin, format!("renamed {} to {fixed}", target.name)));
+            let fixed: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .chain(chars)
+                .collect();
+            records.push(record(
+                plugin,
+                format!("renamed {} to {fixed}", target.name),
+            ));
             target.data.label = fixed.clone();
             target.name = fixed;
         }
         drop(context);
-        Ok(outcome(plugin, instance.as_ref(), None, None, records, start))
+        Ok(outcome(
+            plugin,
+            instance.as_ref(),
+            None,
+            None,
+            records,
+            start,
+        ))
     }
 
     async fn emit(&self, signal: String, kwargs: Value) {
@@ -524,15 +611,23 @@ fn parse_options() -> Result<Options, String> {
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
-            "--listen" => options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
-            "--ui-port" => options.ui_port = value()?.parse().map_err(|e| format!("--ui-port: {e}"))?,
+            "--listen" => {
+                options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?
+            }
+            "--ui-port" => {
+                options.ui_port = value()?.parse().map_err(|e| format!("--ui-port: {e}"))?
+            }
             "--secret" => options.secret = Some(value()?),
             "--process-delay-ms" => {
-                let ms = value()?.parse().map_err(|e| format!("--process-delay-ms: {e}"))?;
+                let ms = value()?
+                    .parse()
+                    .map_err(|e| format!("--process-delay-ms: {e}"))?;
                 options.process_delay = Duration::from_millis(ms);
             }
             "--heartbeat-ms" => {
-                let ms: u64 = value()?.parse().map_err(|e| format!("--heartbeat-ms: {e}"))?;
+                let ms: u64 = value()?
+                    .parse()
+                    .map_err(|e| format!("--heartbeat-ms: {e}"))?;
                 options.heartbeat = Duration::from_millis(ms.max(1));
             }
             _ => return Err(format!("unknown argument {flag:?}")),

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 
 /// What the Pyblish UI serves to its hosts.
-#[rpc_runtime::service]
+#[rpc_runtime::service(server)]
 pub trait Ui {
     /// The host tells where it listens; the UI then asks it for its plugins and context.
     async fn show(&self, port: u16, settings: Option<Settings>) -> bool;
@@ -47,7 +47,7 @@ pub trait Ui {
 
 /// The part of the host's service that the UI calls. The types read only the members the UI
 /// uses; the others are skipped.
-#[rpc_runtime::service]
+#[rpc_runtime::service(client)]
 pub trait Host {
     /// Connectivity check.
     async fn ping(&self) -> Greeting;
@@ -126,7 +126,10 @@ fn percent_encode(text: &str) -> String {
 
 fn host_url(port: u16, secret: Option<&str>) -> String {
     match secret {
-        Some(secret) => format!("http://pyblish:{}@127.0.0.1:{port}/pyblish", percent_encode(secret)),
+        Some(secret) => format!(
+            "http://pyblish:{}@127.0.0.1:{port}/pyblish",
+            percent_encode(secret)
+        ),
         None => format!("http://127.0.0.1:{port}/pyblish"),
     }
 }
@@ -146,7 +149,10 @@ async fn call_host(port: u16, secret: Option<String>) {
         Err(e) => say(&format!("host discover failed: {e}")),
     }
     match host.context().await {
-        Ok(context) => say(&format!("host context ok: {} instances", context.children.len())),
+        Ok(context) => say(&format!(
+            "host context ok: {} instances",
+            context.children.len()
+        )),
         Err(e) => say(&format!("host context failed: {e}")),
     }
 }
@@ -159,7 +165,9 @@ struct PyblishUi {
 
 impl Ui for PyblishUi {
     async fn show(&self, port: u16, settings: Option<Settings>) -> bool {
-        let title = settings.and_then(|s| s.window_title).unwrap_or_else(|| "-".to_owned());
+        let title = settings
+            .and_then(|s| s.window_title)
+            .unwrap_or_else(|| "-".to_owned());
         say(&format!("show from {port} title {title}"));
         tokio::spawn(call_host(port, self.secret.clone()));
         true
@@ -183,7 +191,9 @@ impl Ui for PyblishUi {
 
     async fn ping(&self) -> Greeting {
         say("ping");
-        Greeting { message: GREETING.to_owned() }
+        Greeting {
+            message: GREETING.to_owned(),
+        }
     }
 
     async fn find_available_port(&self, start: Option<u16>) -> Result<u16, Fault> {
@@ -194,7 +204,9 @@ impl Ui for PyblishUi {
                 say(&format!("find_available_port {start} -> {port}"));
                 Ok(port)
             }
-            None => Err(Fault::invalid_params(format!("no free port from {start} on"))),
+            None => Err(Fault::invalid_params(format!(
+                "no free port from {start} on"
+            ))),
         }
     }
 }
@@ -205,12 +217,17 @@ struct Options {
 }
 
 fn parse_options() -> Result<Options, String> {
-    let mut options = Options { listen: SocketAddr::from(([127, 0, 0, 1], 9090)), secret: None };
+    let mut options = Options {
+        listen: SocketAddr::from(([127, 0, 0, 1], 9090)),
+        secret: None,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
-            "--listen" => options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
+            "--listen" => {
+                options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?
+            }
             "--secret" => options.secret = Some(value()?),
             _ => return Err(format!("unknown argument {flag:?}")),
         }
@@ -247,7 +264,10 @@ async fn main() {
 
 async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     let quit = Arc::new(Notify::new());
-    let ui = PyblishUi { secret: options.secret, quit: Arc::clone(&quit) };
+    let ui = PyblishUi {
+        secret: options.secret,
+        quit: Arc::clone(&quit),
+    };
     let server = Server::builder()
         .path("/")
         .service(UiServer::new(ui))

@@ -30,7 +30,9 @@ enum Side {
 }
 
 fn python_script(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("python")
+        .join(name)
 }
 
 /// `<target>/debug/deps/<test>` -> `<target>/debug/examples/<name>`.
@@ -40,8 +42,14 @@ fn example(name: &str) -> PathBuf {
         .parent()
         .and_then(|deps| deps.parent())
         .expect("the test binary lives in <target>/<profile>/deps");
-    let path = dir.join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    assert!(path.exists(), "{} is not built; run `cargo test`", path.display());
+    let path = dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is not built; run `cargo test`",
+        path.display()
+    );
     path
 }
 
@@ -50,7 +58,8 @@ fn command(side: Side, role: &str) -> Command {
         Side::Rust => Command::new(example(&format!("pyblish_{role}"))),
         Side::Python => {
             let mut cmd = Command::new("python3");
-            cmd.arg("-u").arg(python_script(&format!("pyblish_{role}.py")));
+            cmd.arg("-u")
+                .arg(python_script(&format!("pyblish_{role}.py")));
             cmd
         }
     }
@@ -68,8 +77,12 @@ struct Proc {
 
 impl Proc {
     fn spawn(name: &str, mut cmd: Command) -> Proc {
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         let lines: Lines = Arc::default();
         let stdout = child.stdout.take().expect("piped stdout");
         let sink = Arc::clone(&lines);
@@ -88,10 +101,17 @@ impl Proc {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        Proc { name: name.to_owned(), child, lines, stderr }
+        Proc {
+            name: name.to_owned(),
+            child,
+            lines,
+            stderr,
+        }
     }
 
     fn pid(&self) -> u32 {
@@ -120,7 +140,12 @@ impl Proc {
                     return (i, lines[i].1.clone());
                 }
             }
-            assert!(Instant::now() < deadline, "{}: no line {what} within {WAIT:?}\n{}", self.name, self.output());
+            assert!(
+                Instant::now() < deadline,
+                "{}: no line {what} within {WAIT:?}\n{}",
+                self.name,
+                self.output()
+            );
             thread::sleep(Duration::from_millis(20));
         }
     }
@@ -128,7 +153,12 @@ impl Proc {
     fn wait_until(&self, what: &str, cond: impl Fn() -> bool) {
         let deadline = Instant::now() + WAIT;
         while !cond() {
-            assert!(Instant::now() < deadline, "{}: no {what} within {WAIT:?}\n{}", self.name, self.output());
+            assert!(
+                Instant::now() < deadline,
+                "{}: no {what} within {WAIT:?}\n{}",
+                self.name,
+                self.output()
+            );
             thread::sleep(Duration::from_millis(20));
         }
     }
@@ -146,7 +176,12 @@ impl Proc {
     }
 
     fn count(&self, pred: impl Fn(Instant, &str) -> bool) -> usize {
-        self.lines.lock().unwrap().iter().filter(|(t, l)| pred(*t, l)).count()
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(t, l)| pred(*t, l))
+            .count()
     }
 
     /// Waits for the first line, which must be `listening on URL`; returns the URL and its port.
@@ -157,7 +192,9 @@ impl Proc {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("{}: first line is {line:?}\n{}", self.name, self.output()))
             .to_owned();
-        let rest = url.strip_prefix("http://127.0.0.1:").expect("listening on 127.0.0.1");
+        let rest = url
+            .strip_prefix("http://127.0.0.1:")
+            .expect("listening on 127.0.0.1");
         let (port, tail) = rest.split_once('/').expect("URL with a path");
         assert_eq!(format!("/{tail}"), path, "{}: served path", self.name);
         let port: u16 = port.parse().expect("port number");
@@ -192,8 +229,16 @@ impl Proc {
         let status = self.wait_exit(WAIT);
         let output = self.output();
         match status {
-            Some(status) => assert_eq!(status.code(), Some(0), "{} {when}: {status}\n{output}", self.name),
-            None => panic!("{} did not exit {when} within {WAIT:?}\n{output}", self.name),
+            Some(status) => assert_eq!(
+                status.code(),
+                Some(0),
+                "{} {when}: {status}\n{output}",
+                self.name
+            ),
+            None => panic!(
+                "{} did not exit {when} within {WAIT:?}\n{output}",
+                self.name
+            ),
         }
     }
 }
@@ -210,12 +255,19 @@ impl Drop for Proc {
 /// Runs `pyblish_probe.py MODE URL ARGS...` to the end; it must pass every check.
 fn probe(mode: &str, url: &str, args: &[&str]) -> String {
     let mut cmd = Command::new("python3");
-    cmd.arg("-u").arg(python_script("pyblish_probe.py")).arg(mode).arg(url).args(args);
+    cmd.arg("-u")
+        .arg(python_script("pyblish_probe.py"))
+        .arg(mode)
+        .arg(url)
+        .args(args);
     let mut p = Proc::spawn(&format!("probe {mode}"), cmd);
     let status = p.wait_exit(PROBE_WAIT);
     let output = p.output();
     match status {
-        Some(status) => assert!(status.success(), "probe {mode} failed ({status}):\n{output}"),
+        Some(status) => assert!(
+            status.success(),
+            "probe {mode} failed ({status}):\n{output}"
+        ),
         None => panic!("probe {mode} still running after {PROBE_WAIT:?}\n{output}"),
     }
     output
@@ -249,7 +301,10 @@ fn pairing(host_side: Side, ui_side: Side, ui_quits: bool) {
     // The handshake: the host shows the UI, which then asks the host for its state.
     let shown = format!("show from {host_port} title ");
     let (_, line) = ui.wait_line(0, &shown, |l| l.starts_with(&shown));
-    assert!(!line.ends_with(" title -"), "the host sends settings: {line:?}");
+    assert!(
+        !line.ends_with(" title -"),
+        "the host sends settings: {line:?}"
+    );
     host.wait_exact("ui show ok: true");
     ui.wait_exact(&format!("host ping ok: {GREETING}"));
     ui.wait_exact("host discover ok: 3 plugins");
@@ -285,7 +340,9 @@ fn pairing(host_side: Side, ui_side: Side, ui_quits: bool) {
     ui.wait_exact("heartbeat from 54321");
     ui.wait_exact("hide");
     ui.wait_exact(&format!("show from {host_port} title -"));
-    ui.wait_line(0, "`find_available_port ...`", |l| l.starts_with("find_available_port "));
+    ui.wait_line(0, "`find_available_port ...`", |l| {
+        l.starts_with("find_available_port ")
+    });
     ui.wait_until("a second `host context ok`", || {
         ui.count(|_, l| l == "host context ok: 2 instances") > contexts
     });
@@ -331,8 +388,12 @@ fn rust_host_without_secret_or_ui() {
     let ui_port = closed.local_addr().expect("local_addr").port();
     drop(closed);
     let (host, host_url, _) = start_host(Side::Rust, ui_port, None);
-    host.wait_line(0, "`ui show failed: ...`", |l| l.starts_with("ui show failed: "));
-    host.wait_line(0, "`ui heartbeat failed: ...`", |l| l.starts_with("ui heartbeat failed: "));
+    host.wait_line(0, "`ui show failed: ...`", |l| {
+        l.starts_with("ui show failed: ")
+    });
+    host.wait_line(0, "`ui heartbeat failed: ...`", |l| {
+        l.starts_with("ui heartbeat failed: ")
+    });
     probe("host", &host_url, &[]);
     host.terminate();
 }
