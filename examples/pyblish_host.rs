@@ -599,7 +599,16 @@ struct Options {
     heartbeat: Duration,
 }
 
-fn parse_options() -> Result<Options, String> {
+const USAGE: &str = "usage: pyblish_host [--listen ADDR] [--ui-port PORT] [--secret S] \
+    [--process-delay-ms MS] [--heartbeat-ms MS]
+  --listen ADDR           address to bind (default 127.0.0.1:0: a free port)
+  --ui-port PORT          where the UI listens on 127.0.0.1 (default 9090)
+  --secret S              require HTTP Basic auth with this password
+  --process-delay-ms MS   how long the ExtractSlowly plugin works (default 3000)
+  --heartbeat-ms MS       heartbeat interval (default 1000)";
+
+/// The command line (`--flag VALUE` or `--flag=VALUE`), or `None` for `--help`.
+fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         ui_port: 9090,
@@ -607,10 +616,21 @@ fn parse_options() -> Result<Options, String> {
         process_delay: Duration::from_millis(3000),
         heartbeat: Duration::from_millis(1000),
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+    while let Some(arg) = args.next() {
+        let (flag, mut inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        let mut value = || {
+            inline
+                .take()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
             "--listen" => {
                 options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?
             }
@@ -633,7 +653,7 @@ fn parse_options() -> Result<Options, String> {
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
-    Ok(options)
+    Ok(Some(options))
 }
 
 /// Resolves on SIGINT or SIGTERM.
@@ -648,14 +668,14 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() {
-    let options = match parse_options() {
-        Ok(options) => options,
+    let options = match parse_options(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{USAGE}");
+            return;
+        }
         Err(message) => {
-            eprintln!("pyblish_host: {message}");
-            eprintln!(
-                "usage: pyblish_host [--listen ADDR] [--ui-port PORT] [--secret S] \
-                 [--process-delay-ms MS] [--heartbeat-ms MS]"
-            );
+            eprintln!("pyblish_host: {message}\n{USAGE}");
             std::process::exit(2);
         }
     };

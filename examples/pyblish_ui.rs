@@ -216,15 +216,31 @@ struct Options {
     secret: Option<String>,
 }
 
-fn parse_options() -> Result<Options, String> {
+const USAGE: &str = "usage: pyblish_ui [--listen ADDR] [--secret S]
+  --listen ADDR  address to bind (default 127.0.0.1:9090; port 0 picks a free port)
+  --secret S     the password the hosts want (HTTP Basic auth)";
+
+/// The command line (`--flag VALUE` or `--flag=VALUE`), or `None` for `--help`.
+fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
         listen: SocketAddr::from(([127, 0, 0, 1], 9090)),
         secret: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+    while let Some(arg) = args.next() {
+        let (flag, mut inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        let mut value = || {
+            inline
+                .take()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
         match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
             "--listen" => {
                 options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?
             }
@@ -232,7 +248,7 @@ fn parse_options() -> Result<Options, String> {
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
-    Ok(options)
+    Ok(Some(options))
 }
 
 /// Resolves on SIGINT, SIGTERM or `quit`.
@@ -248,11 +264,14 @@ async fn shutdown_signal(quit: Arc<Notify>) {
 
 #[tokio::main]
 async fn main() {
-    let options = match parse_options() {
-        Ok(options) => options,
+    let options = match parse_options(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            println!("{USAGE}");
+            return;
+        }
         Err(message) => {
-            eprintln!("pyblish_ui: {message}");
-            eprintln!("usage: pyblish_ui [--listen ADDR] [--secret S]");
+            eprintln!("pyblish_ui: {message}\n{USAGE}");
             std::process::exit(2);
         }
     };
