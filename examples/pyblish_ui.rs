@@ -42,7 +42,9 @@ pub trait Ui {
     /// Connectivity check.
     async fn ping(&self) -> Greeting;
     /// The first port from `start` (default 9001) on that 127.0.0.1 can bind.
-    async fn find_available_port(&self, start: Option<u16>) -> Result<u16, Fault>;
+    ///
+    /// A plain `fn`: it runs on the blocking pool, since binding is a blocking call.
+    fn find_available_port(&self, start: Option<u16>) -> Result<u16, Fault>;
 }
 
 /// The part of the host's service that the UI calls. The types read only the members the UI
@@ -196,7 +198,7 @@ impl Ui for PyblishUi {
         }
     }
 
-    async fn find_available_port(&self, start: Option<u16>) -> Result<u16, Fault> {
+    fn find_available_port(&self, start: Option<u16>) -> Result<u16, Fault> {
         let start = start.unwrap_or(9001);
         let found = (start..=u16::MAX).find(|&port| TcpListener::bind(("127.0.0.1", port)).is_ok());
         match found {
