@@ -50,16 +50,12 @@ pub trait Host {
     /// actions.
     async fn process(
         &self,
-        plugin: Plugin,
-        instance: Option<Instance>,
+        plugin: Ref,
+        instance: Option<Ref>,
         action: Option<String>,
     ) -> Result<ProcessResult, Fault>;
     /// Repairs what a plugin found wrong, on one instance or on all of them.
-    async fn repair(
-        &self,
-        plugin: Plugin,
-        instance: Option<Instance>,
-    ) -> Result<ProcessResult, Fault>;
+    async fn repair(&self, plugin: Ref, instance: Option<Ref>) -> Result<ProcessResult, Fault>;
     /// Tells the host that something happened in the UI.
     async fn emit(&self, signal: String, kwargs: Value);
 }
@@ -190,6 +186,28 @@ pub struct Action {
 pub struct Signature {
     /// Argument names: `context` or `instance`.
     pub args: Vec<String>,
+}
+
+/// A plugin or an instance as a caller names it: usually the whole struct that `discover`
+/// or `context` gave, of which only `id` (or, without one, `name`) is read; the other
+/// members are skipped, whatever their types.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Ref {
+    /// Identifier.
+    pub id: String,
+    /// Name, used when there is no `id`.
+    pub name: String,
+}
+
+impl Ref {
+    fn key(&self) -> &str {
+        if self.id.is_empty() {
+            &self.name
+        } else {
+            &self.id
+        }
+    }
 }
 
 /// The outcome of `process` or `repair`.
@@ -361,29 +379,21 @@ impl PyblishHost {
         n
     }
 
-    fn find_plugin(&self, wanted: &Plugin) -> Result<&Plugin, Fault> {
-        let key = if wanted.id.is_empty() {
-            &wanted.name
-        } else {
-            &wanted.id
-        };
+    fn find_plugin(&self, wanted: &Ref) -> Result<&Plugin, Fault> {
+        let key = wanted.key();
         self.plugins
             .iter()
-            .find(|p| &p.id == key)
+            .find(|p| p.id == key)
             .ok_or_else(|| Fault::invalid_params(format!("no plugin {key:?}")))
     }
 
-    fn find_instance(&self, wanted: Option<&Instance>) -> Result<Option<Instance>, Fault> {
+    fn find_instance(&self, wanted: Option<&Ref>) -> Result<Option<Instance>, Fault> {
         let Some(wanted) = wanted else {
             return Ok(None);
         };
-        let key = if wanted.id.is_empty() {
-            &wanted.name
-        } else {
-            &wanted.id
-        };
+        let key = wanted.key();
         let context = self.context.lock().unwrap_or_else(|e| e.into_inner());
-        match context.children.iter().find(|i| &i.id == key) {
+        match context.children.iter().find(|i| i.id == key) {
             Some(found) => Ok(Some(found.clone())),
             None => Err(Fault::invalid_params(format!("no instance {key:?}"))),
         }
@@ -443,8 +453,8 @@ impl Host for PyblishHost {
 
     async fn process(
         &self,
-        plugin: Plugin,
-        instance: Option<Instance>,
+        plugin: Ref,
+        instance: Option<Ref>,
         action: Option<String>,
     ) -> Result<ProcessResult, Fault> {
         self.hit("process");
@@ -499,11 +509,7 @@ impl Host for PyblishHost {
         ))
     }
 
-    async fn repair(
-        &self,
-        plugin: Plugin,
-        instance: Option<Instance>,
-    ) -> Result<ProcessResult, Fault> {
+    async fn repair(&self, plugin: Ref, instance: Option<Ref>) -> Result<ProcessResult, Fault> {
         self.hit("repair");
         let start = Instant::now();
         let plugin = self.find_plugin(&plugin)?;

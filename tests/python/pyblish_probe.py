@@ -148,6 +148,11 @@ def probe_host(url, secret):
     r = p.process(validate, {"id": "richard05"})
     check(is_result(r) and r["success"] is True, "validation passes after the repair")
 
+    r = p.process({"id": "CollectInstances", "order": 7, "families": "not a list", "extra": [None]})
+    check(is_result(r) and r["success"] is True, "a plugin is named by its id; other members are skipped")
+    r = p.process({"name": "ValidateNaming"}, {"name": "Peter01"})
+    check(is_result(r) and r["success"] is True and r["instance"] == "Peter01", "or by its name")
+
     r = p.repair(collect, by_name["Peter01"])
     check(is_result(r) and r["success"] is False and r["error"] is not None, "repair of a plugin without one")
 
