@@ -21,7 +21,8 @@
 //!
 //! It then prints one line per event: `ui show ok: true`, `ui show failed: ERROR`,
 //! `ui heartbeat ok`, `ui heartbeat failed: ERROR`, `call METHOD` for every call it serves
-//! and `emit SIGNAL`. It runs until SIGINT or SIGTERM, then shuts down gracefully and exits 0.
+//! and `emit SIGNAL (KWARG, ...)`. It runs until SIGINT or SIGTERM, then shuts down
+//! gracefully and exits 0.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -559,8 +560,11 @@ impl Host for PyblishHost {
 
     async fn emit(&self, signal: String, kwargs: Value) {
         self.hit("emit");
-        let _ = kwargs;
-        say(&format!("emit {signal}"));
+        let names: Vec<&str> = kwargs
+            .as_struct()
+            .map(|s| s.keys().collect())
+            .unwrap_or_default();
+        say(&format!("emit {signal} ({})", names.join(", ")));
     }
 }
 

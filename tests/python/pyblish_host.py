@@ -12,7 +12,7 @@ Output lines (stdout, flushed), the same as examples/pyblish_host.rs:
     ui show ok: true | ui show failed: ERROR
     ui heartbeat ok | ui heartbeat failed: ERROR
     call METHOD                      (every call of a host method)
-    emit SIGNAL
+    emit SIGNAL (KWARG, ...)          (the names of the kwargs members, in wire order)
 It stops on SIGINT or SIGTERM and exits 0.
 """
 
@@ -242,7 +242,8 @@ class HostService:
     def emit(self, signal_name, kwargs):
         """Tells the host that something happened in the UI."""
         self._hit("emit")
-        say("emit " + str(signal_name))
+        names = list(kwargs) if isinstance(kwargs, dict) else []
+        say("emit %s (%s)" % (signal_name, ", ".join(names)))
         return None
 
 

@@ -320,7 +320,8 @@ fn pairing(host_side: Side, ui_side: Side, ui_quits: bool) {
 
     // Every host method as Python calls it, with the secret; and the secret check.
     probe("host", &host_url, &["--secret", SECRET]);
-    host.wait_exact("emit published");
+    host.wait_exact("emit published (count, comment)");
+    host.wait_exact("emit validated ()");
 
     // A long `process` call: other calls are served meanwhile, and heartbeats go on.
     let mark = host.line_count();
