@@ -5,13 +5,14 @@
 //!
 //! * (a) `baseline`: `quick_xml::Reader::from_reader(bytes)`, `read_event()` until `Eof`;
 //! * (b) `read_typed`: `parse_call` + `Params::next::<Vec<Item>>()` + `finish()`;
-//! * (c) `read_value`: `parse_call` + `Params::into_values()`;
+//! * (c) `read_value`: `parse_call` + `Params::next::<Value>()` + `finish()`;
 //! * (d) `write_typed`: the same items written with `CallWriter`;
 //! * (e) `write_value`: the same data as a `Value` written with `CallWriter`.
 //!
-//! After criterion's report it times each case again with a plain loop (median of batches)
-//! and prints the ratios to the baseline. Arguments filter by name as in criterion
-//! (`cargo bench --bench codec -- 'baseline|write'`).
+//! After criterion's report it times each case again with a plain loop, in batches
+//! alternating with the baseline so both see the same machine load, and prints the median
+//! ratio to the baseline. Arguments filter by name as in criterion
+//! (`cargo bench --bench codec -- write`).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -86,9 +87,10 @@ fn read_typed(xml: &[u8]) -> Vec<Item> {
 
 fn read_value(xml: &[u8]) -> Value {
     let call = parse_call(xml, &Config::DEFAULT).expect("a call");
-    let mut values = call.params.into_values().expect("values");
-    assert_eq!(values.len(), 1, "one param");
-    values.pop().unwrap_or_default()
+    let mut params = call.params;
+    let value: Value = params.next().expect("a value");
+    params.finish().expect("one param");
+    value
 }
 
 fn write<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
@@ -175,26 +177,44 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Median nanoseconds per call over batches of about 10 ms.
-fn time(f: &dyn Fn(&Inputs), inputs: &Inputs) -> f64 {
+/// Calls per batch of about 10 ms.
+fn batch_size(f: &dyn Fn(&Inputs), inputs: &Inputs) -> u64 {
     let start = Instant::now();
-    let mut calibrate = 0u64;
+    let mut calls = 0u64;
     while start.elapsed() < Duration::from_millis(50) {
         f(inputs);
-        calibrate += 1;
+        calls += 1;
     }
-    let per_batch = (calibrate / 5).max(1);
-    let mut samples: Vec<f64> = (0..31)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..per_batch {
-                f(inputs);
-            }
-            t.elapsed().as_nanos() as f64 / per_batch as f64
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
+    (calls / 5).max(1)
+}
+
+/// Nanoseconds per call over one batch.
+fn batch(f: &dyn Fn(&Inputs), inputs: &Inputs, n: u64) -> f64 {
+    let t = Instant::now();
+    for _ in 0..n {
+        f(inputs);
+    }
+    t.elapsed().as_nanos() as f64 / n as f64
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Times `f` against `base` in alternating batches, so both see the same machine load:
+/// the median time per call of `f`, and the median of the per-round ratios.
+fn time_against(f: &dyn Fn(&Inputs), base: &dyn Fn(&Inputs), inputs: &Inputs) -> (f64, f64) {
+    let (nf, nb) = (batch_size(f, inputs), batch_size(base, inputs));
+    let mut times = Vec::new();
+    let mut ratios = Vec::new();
+    for _ in 0..31 {
+        let b = batch(base, inputs, nb);
+        let t = batch(f, inputs, nf);
+        times.push(t);
+        ratios.push(t / b);
+    }
+    (median(times), median(ratios))
 }
 
 fn main() {
@@ -234,24 +254,28 @@ fn main() {
     }
     c.final_summary();
 
-    let mut timings: Vec<(&str, f64)> = Vec::new();
-    for (name, f) in &cases {
-        if wanted(name) {
-            timings.push((name, time(f.as_ref(), &inputs)));
-        }
-    }
+    println!("\nplain loop, alternating batches with the quick-xml walk of the same file:");
     println!(
-        "\nplain-loop medians (ns per call) and ratio to the quick-xml walk of the same file:"
+        "  {:<22} {:>12}   ratio to the walk (median of 31 rounds)",
+        "case", "ns per call"
     );
-    for (name, ns) in &timings {
+    for (name, f) in &cases {
+        if !wanted(name) {
+            continue;
+        }
         let group = name.split('/').next().unwrap_or("");
-        let base = timings
+        let base = cases
             .iter()
             .find(|(n, _)| n.starts_with(group) && n.ends_with("a_baseline"))
-            .map(|(_, t)| *t);
-        match base {
-            Some(b) => println!("  {name:<22} {ns:>12.0} ns   {:>6.3}x", ns / b),
-            None => println!("  {name:<22} {ns:>12.0} ns"),
-        }
+            .map(|(_, b)| b.as_ref())
+            .expect("every group has a baseline");
+        let (ns, ratio) = time_against(f.as_ref(), base, &inputs);
+        // The baseline against itself shows how noisy the machine is.
+        let note = if name.ends_with("a_baseline") {
+            "   (noise check: ideally 1.000x)"
+        } else {
+            ""
+        };
+        println!("  {name:<22} {ns:>12.0}   {ratio:>6.3}x{note}");
     }
 }

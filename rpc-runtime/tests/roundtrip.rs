@@ -289,3 +289,69 @@ fn skipped_and_defaulted_members_are_absent_on_the_wire() {
     assert_eq!(back.ignored, 0);
     assert_eq!(back, Record { ignored: 0, ..r });
 }
+
+/// robustness.md A19: strings that need care come back exactly.
+#[test]
+fn strings_needing_care_round_trip_exactly() {
+    for s in [
+        "<&>\"'",
+        "a\r\nb",
+        "\r",
+        "\r\r\n\n",
+        "]]>",
+        "x]]>y]]",
+        "\u{FFFD}",
+        "😀\u{10FFFF}\u{10000}",
+        "\u{E000}\u{FFFD}\u{FFEF}",
+        " \t leading and trailing \t ",
+        "",
+    ] {
+        let xml = to_vec(s).unwrap();
+        assert_eq!(from_slice::<String>(&xml).unwrap(), s, "{s:?}");
+        let name = format!("m{s}");
+        let mut call = CallWriter::new(&name).unwrap();
+        call.param(s, &Config::DEFAULT).unwrap();
+        let xml = call.finish();
+        let mut parsed = parse_call(&xml, &Config::DEFAULT).unwrap();
+        assert_eq!(parsed.name, name);
+        assert_eq!(parsed.params.next::<String>().unwrap(), s);
+        parsed.params.finish().unwrap();
+    }
+}
+
+#[test]
+fn faults_round_trip() {
+    use rpc_runtime::{Fault, encode_fault};
+    let sent = Fault::new(-32602, "bad <params> & \r\n more");
+    let got = parse_response::<Value>(&encode_fault(&sent), &Config::DEFAULT)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(got, sent);
+    // Characters XML cannot carry arrive as U+FFFD.
+    let got = parse_response::<Value>(&encode_fault(&Fault::new(1, "a\u{0}b")), &Config::DEFAULT)
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(got, Fault::new(1, "a\u{FFFD}b"));
+}
+
+#[test]
+fn written_depth_limit_matches_the_read_limit() {
+    fn nested(levels: usize) -> Value {
+        let mut v = Value::Int(1);
+        for _ in 0..levels {
+            v = Value::Array(vec![v]);
+        }
+        v
+    }
+    let config = Config::DEFAULT.max_depth(8);
+    // 7 arrays around an int: 8 values deep, the most both sides take.
+    let mut out = Vec::new();
+    rpc_runtime::ser::write_value(&mut out, &nested(7), &config).unwrap();
+    let back: Value = rpc_runtime::de::from_slice_with_config(&out, &config).unwrap();
+    assert_eq!(back, nested(7));
+    let e = rpc_runtime::ser::write_value(&mut Vec::new(), &nested(8), &config).unwrap_err();
+    assert_eq!(e.kind(), rpc_runtime::ErrorKind::Limit);
+    let xml = to_vec(&nested(8)).unwrap();
+    let e = rpc_runtime::de::from_slice_with_config::<Value>(&xml, &config).unwrap_err();
+    assert_eq!(e.kind(), rpc_runtime::ErrorKind::Limit);
+}
