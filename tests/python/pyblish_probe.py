@@ -170,6 +170,8 @@ def probe_host(url, secret):
 
     listed = p.system.listMethods()
     check(all(m in listed for m in HOST_METHODS), "system.listMethods lists the host methods")
+    other = urllib.parse.urlsplit(url)._replace(path="/RPC2").geturl()
+    expect_status(lambda: proxy(other, secret).ping(), 404, "only /pyblish is served")
     check(isinstance(p.system.methodHelp("process"), str), "system.methodHelp answers")
 
     if secret is not None:
