@@ -218,13 +218,18 @@ impl Proc {
     }
 
     /// Sends SIGTERM and expects a graceful exit with status 0.
-    fn terminate(mut self) {
+    fn terminate(self) {
+        self.stop_with("TERM");
+    }
+
+    /// Sends `SIG{signal}` (`TERM` or `INT`) and expects a graceful exit with status 0.
+    fn stop_with(mut self, signal: &str) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
+            .args([&format!("-{signal}"), &self.pid().to_string()])
             .status()
             .expect("run kill");
-        assert!(status.success(), "kill -TERM {}", self.pid());
-        self.expect_exit_0("after SIGTERM", WAIT);
+        assert!(status.success(), "kill -{signal} {}", self.pid());
+        self.expect_exit_0(&format!("after SIG{signal}"), WAIT);
     }
 
     fn expect_exit_0(&mut self, when: &str, bound: Duration) {
@@ -384,7 +389,7 @@ fn python_host_with_python_ui() {
 }
 
 /// Without `--secret` anyone may call; a host whose UI is not there keeps serving and
-/// reports the failed calls.
+/// reports the failed calls; SIGINT stops it as SIGTERM does.
 #[test]
 fn rust_host_without_secret_or_ui() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
@@ -398,5 +403,5 @@ fn rust_host_without_secret_or_ui() {
         l.starts_with("ui heartbeat failed: ")
     });
     probe("host", &host_url, &[]);
-    host.terminate();
+    host.stop_with("INT");
 }
