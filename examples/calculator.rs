@@ -51,7 +51,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .service(CalculatorServer::new(Adder))
         .bind(listen)
         .await?;
+    let stop = cli::shutdown_signal();
     cli::announce(server.local_addr(), "/");
-    server.serve_with_shutdown(cli::shutdown_signal()).await?;
+    server.serve_with_shutdown(stop).await?;
     Ok(())
 }

@@ -69,13 +69,17 @@ pub(crate) fn announce(addr: SocketAddr, path: &str) {
     let _ = out.flush();
 }
 
-/// Completes on the first SIGINT or SIGTERM.
-pub(crate) async fn shutdown_signal() {
+/// Installs the SIGINT and SIGTERM handlers at once and returns a future that completes on
+/// the first of them. Call it before [`announce`]: a signal that arrives after the
+/// `listening on` line must find the handlers in place, or it would kill the process.
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut terminate = signal(SignalKind::terminate()).expect("install the SIGTERM handler");
     let mut interrupt = signal(SignalKind::interrupt()).expect("install the SIGINT handler");
-    tokio::select! {
-        _ = terminate.recv() => {}
-        _ = interrupt.recv() => {}
+    async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
     }
 }
