@@ -10,11 +10,14 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
 
+/// A span's name and its fields in the order they were recorded.
+type SpanRecord = (String, Vec<(String, String)>);
+
 /// Collects span names and fields as `name: field=value, …` lines.
 #[derive(Default)]
 struct Collector {
     next: AtomicU64,
-    spans: Mutex<Vec<(String, Vec<(String, String)>)>>,
+    spans: Mutex<Vec<SpanRecord>>,
     events: Mutex<Vec<String>>,
 }
 
