@@ -233,7 +233,8 @@ impl Default for ServerBuilder {
 
 impl ServerBuilder {
     /// Serves this path too. The first call replaces the default paths (`/` and `/RPC2`).
-    /// Paths match the request's path exactly; a query string is ignored.
+    /// Paths match the request's path exactly (a missing leading `/` is added); a query
+    /// string is ignored.
     #[must_use]
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.paths.get_or_insert_with(Vec::new).push(path.into());
@@ -305,10 +306,10 @@ impl ServerBuilder {
         self
     }
 
-    /// How many calls may run at once over all connections; more get `503`.
+    /// How many calls may run at once over all connections (at least 1); more get `503`.
     #[must_use]
     pub fn max_in_flight(mut self, calls: usize) -> Self {
-        self.max_in_flight = calls;
+        self.max_in_flight = calls.max(1);
         self
     }
 
@@ -421,9 +422,19 @@ impl ServerBuilder {
                 handler_timeout: self.handler_timeout,
                 max_multicall: self.max_multicall,
             },
-            paths: self
-                .paths
-                .unwrap_or_else(|| vec!["/".to_owned(), "/RPC2".to_owned()]),
+            paths: match self.paths {
+                None => vec!["/".to_owned(), "/RPC2".to_owned()],
+                Some(paths) => paths
+                    .into_iter()
+                    .map(|p| {
+                        if p.starts_with('/') {
+                            p
+                        } else {
+                            format!("/{p}")
+                        }
+                    })
+                    .collect(),
+            },
             max_body: self.max_body,
             body_timeout: self.body_timeout,
             in_flight: Arc::new(Semaphore::new(
