@@ -68,6 +68,13 @@
 //!   request, and count as one call for the in-flight limit and the auth hook.
 //!
 //! Services cannot declare names under `system.`: [`ServerBuilder::bind`] refuses them.
+//!
+//! # In another HTTP stack
+//!
+//! [`ServerBuilder::into_service`] (or [`Server::service`]) gives the endpoint as a
+//! [`tower::Service`] ([`RpcService`]) that mounts in an axum `Router` or any tower/hyper
+//! stack; it does all of the above per request, and leaves connection limits, timeouts and
+//! shutdown to that stack.
 
 mod auth;
 mod context;
