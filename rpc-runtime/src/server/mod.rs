@@ -520,7 +520,8 @@ impl Server {
     /// Serves until `signal` completes, then shuts down gracefully: stops accepting, closes
     /// idle connections at once, lets calls in flight finish and closes their connections
     /// after the reply, and after [`shutdown_grace`](ServerBuilder::shutdown_grace) closes
-    /// whatever is left. Returns when every connection is closed.
+    /// whatever is left. Returns when every connection is closed. Dropping the returned
+    /// future instead closes every connection at once.
     pub async fn serve_with_shutdown<F>(self, signal: F) -> io::Result<()>
     where
         F: Future<Output = ()> + Send,
