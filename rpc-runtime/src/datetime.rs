@@ -445,4 +445,36 @@ mod tests {
         dt.write_to(&mut buf);
         assert_eq!(buf, b"00050102T03:04:05");
     }
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_round_trip() {
+        let dt = DateTime::new(1998, 7, 17, 14, 8, 55).unwrap();
+        let naive = chrono::NaiveDateTime::from(dt);
+        assert_eq!(naive.to_string(), "1998-07-17 14:08:55");
+        assert_eq!(DateTime::try_from(naive).unwrap(), dt);
+        let far = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert!(DateTime::try_from(far).is_err());
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_round_trip() {
+        let dt = DateTime::new(2020, 2, 29, 3, 4, 5).unwrap();
+        let p = time::PrimitiveDateTime::from(dt);
+        assert_eq!((p.year(), p.day(), p.hour(), p.second()), (2020, 29, 3, 5));
+        assert_eq!(DateTime::try_from(p).unwrap(), dt);
+    }
+
+    #[cfg(feature = "jiff")]
+    #[test]
+    fn jiff_round_trip() {
+        let dt = DateTime::new(1, 12, 31, 23, 59, 59).unwrap();
+        let civil = jiff::civil::DateTime::from(dt);
+        assert_eq!(civil.to_string(), "0001-12-31T23:59:59");
+        assert_eq!(DateTime::try_from(civil).unwrap(), dt);
+        assert!(DateTime::try_from(jiff::civil::date(-5, 1, 1).at(0, 0, 0, 0)).is_err());
+    }
 }
