@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use rpc_runtime::{Binary, CallWriter, Client, DateTime, Error, ErrorKind, Fault, Struct, Value};
+use rpc_runtime::{Binary, Client, DateTime, Error, ErrorKind, Fault, Struct, Value};
 use rpc_tests::{CaseReport, Server};
 use serde::de::DeserializeOwned;
 
@@ -72,11 +72,7 @@ async fn call<T: DeserializeOwned>(
     method: &str,
     params: &[Value],
 ) -> Result<T, Error> {
-    let mut writer = CallWriter::new(method)?;
-    for p in params {
-        writer.param(p, client.codec_config())?;
-    }
-    tokio::time::timeout(TIMEOUT, client.call_xml(writer.finish()))
+    tokio::time::timeout(TIMEOUT, client.call(method, params))
         .await
         .map_err(|_| {
             Error::new(
