@@ -24,6 +24,12 @@
 //! and `emit SIGNAL (KWARG, ...)`. It runs until SIGINT or SIGTERM, then shuts down
 //! gracefully and exits 0.
 
+// The shared conventions of the examples: the `listening on` line and the signal handlers.
+// This example reads a longer command line of its own, so `cli::listen_addr` goes unused.
+#[allow(dead_code)]
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Mutex;
@@ -666,16 +672,6 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Option
     Ok(Some(options))
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("install the SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let options = match parse_options(std::env::args().skip(1)) {
@@ -712,11 +708,14 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     }
     let server = builder.bind(options.listen).await?;
     let addr = server.local_addr();
-    say(&format!("listening on http://{addr}/pyblish"));
+    // The handlers are in place before the `listening on` line: a signal right after it
+    // still stops the host gracefully.
+    let stop = cli::shutdown_signal();
+    cli::announce(addr, "/pyblish");
 
     let ui = UiClient::new(&format!("http://127.0.0.1:{}/", options.ui_port))?;
     let heartbeats = tokio::spawn(talk_to_ui(ui, addr.port(), options.heartbeat));
-    let served = server.serve_with_shutdown(shutdown_signal()).await;
+    let served = server.serve_with_shutdown(stop).await;
     heartbeats.abort();
     Ok(served?)
 }
