@@ -1,9 +1,10 @@
-//! A Pyblish host: the publishing side of the primer's pattern (see `pyblish_ui.rs` for the
-//! other side).
+//! A Pyblish host: the publishing side of Pyblish's IPC pattern, where a host application
+//! and a separate UI process each run an XML-RPC server and call each other (see
+//! `pyblish_ui.rs` for the other side).
 //!
 //! A host application runs an XML-RPC server of its own at `/pyblish`, tells the UI at
 //! `http://127.0.0.1:UI_PORT/` where it listens (`show`), and then sends it a `heartbeat`
-//! about once a second from a task of its own, so heartbeats go on while a long `process`
+//! about once a second from a tokio task of its own, so heartbeats go on while a long `process`
 //! call is being served.
 //!
 //! ```text

@@ -1,5 +1,6 @@
-//! A Pyblish UI: the window side of the primer's pattern (see `pyblish_host.rs` for the
-//! other side).
+//! A Pyblish UI: the window side of Pyblish's IPC pattern, where a host application and a
+//! separate UI process each run an XML-RPC server and call each other (see
+//! `pyblish_host.rs` for the other side).
 //!
 //! The UI runs an XML-RPC server of its own, at a port its hosts know (9090). A host calls
 //! `show(port, settings)` to say where it listens; the UI then calls `ping`, `discover` and
