@@ -54,6 +54,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     let stop = cli::shutdown_signal();
     cli::announce(listener.local_addr()?, "/xmlrpc");
-    axum::serve(listener, app).with_graceful_shutdown(stop).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop)
+        .await?;
     Ok(())
 }

@@ -69,8 +69,9 @@ fn serve() {
             .expect("bind");
         println!("listening on http://{}/RPC2", server.local_addr());
         let stop = async {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("SIGTERM handler");
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("SIGTERM handler");
             term.recv().await;
         };
         server.serve_with_shutdown(stop).await.expect("serve");
@@ -243,19 +244,25 @@ async fn worker(
         [
             ("name", Value::from("soak <&>")),
             ("id", Value::Int(7)),
-            ("tags", Value::Array(vec![Value::from("a"), Value::from("b")])),
+            (
+                "tags",
+                Value::Array(vec![Value::from("a"), Value::from("b")]),
+            ),
         ]
         .into_iter()
         .collect(),
     );
     let body = {
         let mut w = rpc_runtime::CallWriter::new("echo").expect("name");
-        w.param(&small, &rpc_runtime::Config::DEFAULT).expect("param");
+        w.param(&small, &rpc_runtime::Config::DEFAULT)
+            .expect("param");
         w.finish()
     };
     let mut i = id;
     while Instant::now() < deadline {
-        i = i.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        i = i
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let pick = (i >> 33) % 100;
         let start = Instant::now();
         let outcome = match pick {
@@ -318,7 +325,9 @@ async fn soak(server: &ServerProcess, minutes: u64, interval: Duration) {
         "soak: {minutes} min, 8 workers; every {}s: valid calls/s, p50, p99, server RSS, fds, threads",
         interval.as_secs()
     );
-    println!("   t(s)  calls/s      p50       p99   RSS(KiB)  fds thr  faults 413s vanished errors");
+    println!(
+        "   t(s)  calls/s      p50       p99   RSS(KiB)  fds thr  faults 413s vanished errors"
+    );
     let started = Instant::now();
     let mut first: Option<(u64, Duration)> = None;
     let mut last = (0u64, Duration::ZERO);

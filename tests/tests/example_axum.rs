@@ -19,7 +19,11 @@ print(proxy.system.listMethods())
 #[test]
 fn python_calls_the_service_mounted_in_axum() {
     let server = Server::example("axum_mount", &["--listen", "127.0.0.1:0"]);
-    assert!(server.url().ends_with("/xmlrpc"), "announced {}", server.url());
+    assert!(
+        server.url().ends_with("/xmlrpc"),
+        "announced {}",
+        server.url()
+    );
     let out = run_script(
         "python3",
         &["-c", CLIENT, server.url()],

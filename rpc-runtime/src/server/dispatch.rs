@@ -215,6 +215,12 @@ impl Registry {
         settings: &DispatchSettings,
         env: CallEnv,
     ) -> Vec<u8> {
+        // Python's client writes ISO-8859-1 when asked to (`encoding='iso-8859-1'`).
+        let body = match crate::de::latin1_to_utf8(body) {
+            Ok(body) => body,
+            Err(e) => return encode_fault(&e.to_fault()),
+        };
+        let body: &[u8] = &body;
         let call = match parse_call(body, &settings.codec) {
             Ok(call) => call,
             Err(e) => {
