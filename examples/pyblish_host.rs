@@ -1,9 +1,10 @@
-//! A Pyblish host: the publishing side of the primer's pattern (see `pyblish_ui.rs` for the
-//! other side).
+//! A Pyblish host: the publishing side of Pyblish's IPC pattern, where a host application
+//! and a separate UI process each run an XML-RPC server and call each other (see
+//! `pyblish_ui.rs` for the other side).
 //!
 //! A host application runs an XML-RPC server of its own at `/pyblish`, tells the UI at
 //! `http://127.0.0.1:UI_PORT/` where it listens (`show`), and then sends it a `heartbeat`
-//! about once a second from a task of its own, so heartbeats go on while a long `process`
+//! about once a second from a tokio task of its own, so heartbeats go on while a long `process`
 //! call is being served.
 //!
 //! ```text
@@ -23,6 +24,12 @@
 //! `ui heartbeat ok`, `ui heartbeat failed: ERROR`, `call METHOD` for every call it serves
 //! and `emit SIGNAL (KWARG, ...)`. It runs until SIGINT or SIGTERM, then shuts down
 //! gracefully and exits 0.
+
+// The shared conventions of the examples: the `listening on` line and the signal handlers.
+// This example reads a longer command line of its own, so `cli::listen_addr` goes unused.
+#[allow(dead_code)]
+#[path = "support/cli.rs"]
+mod cli;
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -666,16 +673,6 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Option
     Ok(Some(options))
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("install the SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let options = match parse_options(std::env::args().skip(1)) {
@@ -712,11 +709,14 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
     }
     let server = builder.bind(options.listen).await?;
     let addr = server.local_addr();
-    say(&format!("listening on http://{addr}/pyblish"));
+    // The handlers are in place before the `listening on` line: a signal right after it
+    // still stops the host gracefully.
+    let stop = cli::shutdown_signal();
+    cli::announce(addr, "/pyblish");
 
     let ui = UiClient::new(&format!("http://127.0.0.1:{}/", options.ui_port))?;
     let heartbeats = tokio::spawn(talk_to_ui(ui, addr.port(), options.heartbeat));
-    let served = server.serve_with_shutdown(shutdown_signal()).await;
+    let served = server.serve_with_shutdown(stop).await;
     heartbeats.abort();
     Ok(served?)
 }

@@ -1,5 +1,6 @@
-//! A Pyblish UI: the window side of the primer's pattern (see `pyblish_host.rs` for the
-//! other side).
+//! A Pyblish UI: the window side of Pyblish's IPC pattern, where a host application and a
+//! separate UI process each run an XML-RPC server and call each other (see
+//! `pyblish_host.rs` for the other side).
 //!
 //! The UI runs an XML-RPC server of its own, at a port its hosts know (9090). A host calls
 //! `show(port, settings)` to say where it listens; the UI then calls `ping`, `discover` and
@@ -18,6 +19,12 @@
 //! `host METHOD failed: ERROR`, `heartbeat from PORT`, `hide`, `quit`, `ping` and
 //! `find_available_port START -> PORT`. It runs until `quit` is called, or until SIGINT or
 //! SIGTERM, then shuts down gracefully and exits 0.
+
+// The shared conventions of the examples: the `listening on` line and the signal handlers.
+// This example reads a longer command line of its own, so `cli::listen_addr` goes unused.
+#[allow(dead_code)]
+#[path = "support/cli.rs"]
+mod cli;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
@@ -253,17 +260,6 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Option
     Ok(Some(options))
 }
 
-/// Resolves on SIGINT, SIGTERM or `quit`.
-async fn shutdown_signal(quit: Arc<Notify>) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("install the SIGTERM handler");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-        () = quit.notified() => {}
-    }
-}
-
 #[tokio::main]
 async fn main() {
     let options = match parse_options(std::env::args().skip(1)) {
@@ -294,7 +290,16 @@ async fn run(options: Options) -> Result<(), Box<dyn std::error::Error>> {
         .service(UiServer::new(ui))
         .bind(options.listen)
         .await?;
-    say(&format!("listening on http://{}/", server.local_addr()));
-    server.serve_with_shutdown(shutdown_signal(quit)).await?;
+    // The handlers are in place before the `listening on` line: a signal right after it
+    // still stops the UI gracefully.
+    let signals = cli::shutdown_signal();
+    let stop = async move {
+        tokio::select! {
+            () = signals => {}
+            () = quit.notified() => {}
+        }
+    };
+    cli::announce(server.local_addr(), "/");
+    server.serve_with_shutdown(stop).await?;
     Ok(())
 }

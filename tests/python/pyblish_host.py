@@ -335,14 +335,15 @@ def main():
     )
     server.register_introspection_functions()
     server.register_instance(HostService(args.process_delay_ms), allow_dotted_names=True)
-    host, port = server.server_address[:2]
-    say("listening on http://%s:%d/pyblish" % (host, port))
 
     def stop_serving(signum, frame):
         threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # In place before the `listening on` line, so a signal right after it stops us cleanly.
     signal.signal(signal.SIGTERM, stop_serving)
     signal.signal(signal.SIGINT, stop_serving)
+    host, port = server.server_address[:2]
+    say("listening on http://%s:%d/pyblish" % (host, port))
 
     stop = threading.Event()
     ui = threading.Thread(

@@ -135,10 +135,11 @@ def main():
 
     server.register_introspection_functions()
     server.register_instance(UiService(args.secret, stop_serving))
-    host, port = server.server_address[:2]
-    say("listening on http://%s:%d/" % (host, port))
+    # In place before the `listening on` line, so a signal right after it stops us cleanly.
     signal.signal(signal.SIGTERM, stop_serving)
     signal.signal(signal.SIGINT, stop_serving)
+    host, port = server.server_address[:2]
+    say("listening on http://%s:%d/" % (host, port))
     server.serve_forever()
     server.server_close()
     return 0

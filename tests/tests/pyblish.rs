@@ -1,4 +1,4 @@
-//! The primer's pattern end to end: a Pyblish host and a Pyblish UI, each an XML-RPC server
+//! Pyblish's IPC pattern end to end: a Pyblish host and a Pyblish UI, each an XML-RPC server
 //! calling the other, in every pairing of the Rust examples (`examples/pyblish_host.rs`,
 //! `examples/pyblish_ui.rs`) and their Python counterparts (`tests/python/`).
 //!
