@@ -328,3 +328,37 @@ pub async fn run(
         })
         .await
 }
+
+/// Sends exactly `calls` requests over `conns` connections (for instruction counts of a
+/// server under `valgrind --tool=callgrind`); every reply is checked against `expect`.
+pub async fn fixed(
+    addr: SocketAddr,
+    request: Rc<Vec<u8>>,
+    expect: Rc<Expect>,
+    conns: usize,
+    calls: u64,
+) -> io::Result<()> {
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            let conns = conns.max(1) as u64;
+            let mut tasks = Vec::new();
+            for i in 0..conns {
+                let n = calls / conns + u64::from(i < calls % conns);
+                let (request, expect) = (Rc::clone(&request), Rc::clone(&expect));
+                tasks.push(tokio::task::spawn_local(async move {
+                    let mut conn = Conn::new(addr);
+                    for _ in 0..n {
+                        let reply = conn.exchange(&request).await?;
+                        expect.check(&reply)?;
+                    }
+                    Ok::<_, io::Error>(())
+                }));
+            }
+            for t in tasks {
+                t.await.map_err(io::Error::other)??;
+            }
+            Ok(())
+        })
+        .await
+}

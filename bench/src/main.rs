@@ -8,7 +8,7 @@
 //! rpc-bench serve bare small|medium     a hyper server answering a fixed reply
 //! rpc-bench serve framework [--max-body BYTES]
 //! rpc-bench serve dxr
-//! rpc-bench load --port P --workload small|medium [--secs S] [--conns N] [--pid PID]
+//! rpc-bench load --port P --workload small|medium [--secs S | --calls N] [--conns N] [--pid PID]
 //! rpc-bench codec [--rounds N]          the reading comparison alone
 //! rpc-bench codec-repeat CASE small|medium ITERATIONS   one reader in a loop (callgrind)
 //! ```
@@ -124,6 +124,14 @@ fn main() -> ExitCode {
                     return Err(std::io::Error::other(format!("status {}", first.status)));
                 }
                 let expect = Rc::new(load::Expect::of(&first.body));
+                if let Some(calls) = opts.get::<u64>("--calls") {
+                    let conns = opts.get("--conns").unwrap_or(32);
+                    load::fixed(addr, request, expect, conns, calls).await?;
+                    return Ok(load::LoadResult {
+                        calls: calls + 1,
+                        ..load::LoadResult::default()
+                    });
+                }
                 load::run(
                     addr,
                     request,
@@ -136,6 +144,10 @@ fn main() -> ExitCode {
                 .await
             });
             match outcome {
+                Ok(r) if r.secs == 0.0 => {
+                    println!("{} calls answered", r.calls);
+                    ExitCode::SUCCESS
+                }
                 Ok(r) => {
                     println!(
                         "{:.0} calls/s ({} calls in {:.2} s, {} connects, server cpu {:.2} s, load cpu {:.2} s)",
