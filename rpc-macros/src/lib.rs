@@ -1,10 +1,18 @@
-//! The `service` attribute macro of `rpc-runtime`. Use it through `rpc_runtime::service`.
+//! The `service` attribute macro of `rpc-runtime`. Use it through `rpc_runtime::service`,
+//! where it is documented.
+
+mod ast;
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
 
 use proc_macro::TokenStream;
 
 /// Turns a trait into an XML-RPC service: a typed client and the server dispatch.
+///
+/// See `rpc_runtime::service` for the documentation.
 #[proc_macro_attribute]
-pub fn service(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let _ = attr;
-    item
+pub fn service(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(args.into(), &item.into()).into()
 }

@@ -3,12 +3,13 @@
 //! (32 keep-alive connections writing the exact bytes of `add(5, 10)` as Python sends it).
 //!
 //! `cargo bench -p rpc-runtime --bench http` (optional arguments: seconds per round,
-//! rounds). Prints calls/second of each and their ratio.
+//! default 2, and rounds, default 10). The two servers alternate round by round; it prints
+//! calls/second of each and their ratio.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -16,7 +17,7 @@ use http_body_util::{BodyExt as _, Full};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use rpc_runtime::server::Server;
 use rpc_runtime::service::CallFuture;
-use rpc_runtime::{to_vec, Fault, MethodInfo, Params, Service};
+use rpc_runtime::{Fault, MethodInfo, Params, Service, to_vec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -41,7 +42,11 @@ impl Service for Add {
         }]
     }
 
-    fn call(self: Arc<Self>, method: &str, mut params: Params<'_>) -> Option<Result<CallFuture, Fault>> {
+    fn call(
+        self: Arc<Self>,
+        method: &str,
+        mut params: Params<'_>,
+    ) -> Option<Result<CallFuture, Fault>> {
         if method != "add" {
             return None;
         }
@@ -52,7 +57,9 @@ impl Service for Add {
             Ok::<_, rpc_runtime::Error>((a, b))
         })();
         Some(match args {
-            Ok((a, b)) => Ok(Box::pin(async move { to_vec(&(a + b)).map_err(|e| e.to_fault()) })),
+            Ok((a, b)) => Ok(Box::pin(async move {
+                to_vec(&(a + b)).map_err(|e| e.to_fault())
+            })),
             Err(e) => Err(e.to_fault()),
         })
     }
@@ -123,7 +130,8 @@ async fn read_one(s: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<Vec<u
                 .split("\r\n")
                 .find_map(|l| {
                     let (n, v) = l.split_once(':')?;
-                    n.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+                    n.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
                 })
                 .unwrap_or(0);
             let total = end + 4 + len;
@@ -149,8 +157,28 @@ async fn read_one(s: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<Vec<u
     }
 }
 
-/// Drives `CONNECTIONS` keep-alive connections for `secs`; returns calls per second.
-async fn load(addr: SocketAddr, secs: f64) -> f64 {
+/// CPU time used by this process so far (user + system, all threads), in clock ticks
+/// (Linux `/proc/self/stat`); `None` elsewhere.
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some(utime + stime)
+}
+
+/// What one round measured.
+struct Measured {
+    /// Calls per second.
+    rate: f64,
+    /// CPU ticks per 1000 calls (server and load generator together), when known.
+    cpu_per_k: Option<f64>,
+}
+
+/// Drives `CONNECTIONS` keep-alive connections for `secs`.
+async fn load(addr: SocketAddr, secs: f64) -> Measured {
     let req = Arc::new(request_bytes());
     let stop = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
@@ -169,23 +197,38 @@ async fn load(addr: SocketAddr, secs: f64) -> f64 {
         }));
     }
     // Warm-up, then measure.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let start_count = count.load(Ordering::Relaxed);
+    let start_cpu = cpu_ticks();
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs_f64(secs)).await;
     let done = count.load(Ordering::Relaxed) - start_count;
+    let end_cpu = cpu_ticks();
     let elapsed = started.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
     for t in tasks {
         let _ = t.await;
     }
-    done as f64 / elapsed
+    Measured {
+        rate: done as f64 / elapsed,
+        cpu_per_k: match (start_cpu, end_cpu) {
+            (Some(a), Some(b)) if done > 0 => Some((b - a) as f64 * 1000.0 / done as f64),
+            _ => None,
+        },
+    }
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
-    let secs: f64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(5.0);
-    let rounds: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let secs: f64 = args.first().and_then(|a| a.parse().ok()).unwrap_or(2.0);
+    let rounds: usize = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10)
+        .max(1);
     if let Ok(file) = std::fs::read("/work/shared/bench/small.xml") {
         assert_eq!(file, SMALL_XML, "small.xml changed");
     }
@@ -207,21 +250,51 @@ fn main() {
         );
         let bare = bare_server(Bytes::from(reply)).await;
 
-        let (mut best_fw, mut best_bare) = (0f64, 0f64);
+        // Short alternating rounds, so that load from other processes hits both alike.
+        // Calls/second depends on how much CPU other processes leave; CPU time per call
+        // (this process only: server plus the same load generator) does not, so both are
+        // reported.
+        let (mut sum_fw, mut sum_bare) = (0f64, 0f64);
+        let (mut cpu_fw, mut cpu_bare) = (0f64, 0f64);
+        let mut ratios = Vec::with_capacity(rounds);
         for round in 1..=rounds {
-            let fw = load(framework, secs).await;
-            let bare_rate = load(bare, secs).await;
+            let (fw, b) = if round % 2 == 1 {
+                let fw = load(framework, secs).await;
+                (fw, load(bare, secs).await)
+            } else {
+                let b = load(bare, secs).await;
+                (load(framework, secs).await, b)
+            };
             println!(
-                "round {round}: framework {fw:>9.0} calls/s   bare hyper {bare_rate:>9.0} calls/s   ratio {:.3}",
-                fw / bare_rate
+                "round {round:>2}: framework {:>9.0} calls/s   bare hyper {:>9.0} calls/s   ratio {:.3}",
+                fw.rate,
+                b.rate,
+                fw.rate / b.rate
             );
-            best_fw = best_fw.max(fw);
-            best_bare = best_bare.max(bare_rate);
+            sum_fw += fw.rate;
+            sum_bare += b.rate;
+            cpu_fw += fw.cpu_per_k.unwrap_or(0.0);
+            cpu_bare += b.cpu_per_k.unwrap_or(0.0);
+            ratios.push(fw.rate / b.rate);
         }
+        ratios.sort_by(f64::total_cmp);
         println!(
-            "best: framework {best_fw:.0} calls/s, bare hyper {best_bare:.0} calls/s, ratio {:.3} \
-             ({CONNECTIONS} keep-alive connections, add(5, 10))",
-            best_fw / best_bare
+            "throughput: framework {:.0} calls/s, bare hyper {:.0} calls/s, ratio {:.3} \
+             (median round {:.3}; {CONNECTIONS} keep-alive connections, add(5, 10), \
+             {rounds} rounds of {secs} s)",
+            sum_fw / rounds as f64,
+            sum_bare / rounds as f64,
+            sum_fw / sum_bare,
+            ratios[ratios.len() / 2]
         );
+        if cpu_fw > 0.0 {
+            println!(
+                "CPU per 1000 calls (server + load generator): framework {:.1} ticks, \
+                 bare hyper {:.1} ticks; CPU-bound ratio {:.3}",
+                cpu_fw / rounds as f64,
+                cpu_bare / rounds as f64,
+                cpu_bare / cpu_fw
+            );
+        }
     });
 }

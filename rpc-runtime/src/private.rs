@@ -9,8 +9,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde::Serialize;
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 
 use crate::ser::write_value;
 
@@ -39,23 +39,59 @@ pub use std::vec::Vec;
 
 /// A type a generated server can decode a parameter into.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a parameter of a service method: it does not implement `serde::de::DeserializeOwned`",
+    message = "`{Self}` cannot be a parameter of a service method: it does not implement `serde::Deserialize`",
     label = "the server decodes this parameter with serde",
     note = "derive `serde::Deserialize` for it, or use a type that implements it (`rpc_runtime::Value` takes any value)",
-    note = "generate only the client with `#[service(client)]` if this trait is never served"
+    note = "to generate only the client, write `#[service(client)]`"
 )]
-pub trait ServerParam {}
-impl<T: DeserializeOwned> ServerParam for T {}
+pub trait ServerParam: Sized {
+    /// Decodes the next parameter.
+    fn next(params: &mut Params<'_>) -> Result<Self, Fault>;
+
+    /// Decodes the next parameter, which the caller may leave out (a trailing `Option`).
+    fn next_optional(params: &mut Params<'_>) -> Result<Self, Fault>
+    where
+        Self: OptionalParam;
+}
+
+impl<T: DeserializeOwned> ServerParam for T {
+    fn next(params: &mut Params<'_>) -> Result<Self, Fault> {
+        params.next().map_err(param_fault)
+    }
+
+    fn next_optional(params: &mut Params<'_>) -> Result<Self, Fault>
+    where
+        Self: OptionalParam,
+    {
+        match params.next_opt::<T>() {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Ok(T::absent()),
+            Err(e) => Err(param_fault(e)),
+        }
+    }
+}
 
 /// A type a generated server can encode a result from.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned by a service method: it does not implement `serde::Serialize`",
     label = "the server encodes this result with serde",
     note = "derive `serde::Serialize` for it",
-    note = "generate only the client with `#[service(client)]` if this trait is never served"
+    note = "to generate only the client, write `#[service(client)]`"
 )]
-pub trait ServerReturn {}
-impl<T: Serialize> ServerReturn for T {}
+pub trait ServerReturn {
+    /// Encodes the result as a `<value>` element.
+    fn encode(&self) -> Result<Vec<u8>, Fault>;
+}
+
+impl<T: Serialize> ServerReturn for T {
+    fn encode(&self) -> Result<Vec<u8>, Fault> {
+        let mut out = Vec::new();
+        match write_value(&mut out, self, &Config::DEFAULT) {
+            Ok(()) => Ok(out),
+            Err(e) => Err(encode_fault(e)),
+        }
+    }
+}
 
 /// An error type a generated server can turn into a fault.
 #[diagnostic::on_unimplemented(
@@ -63,28 +99,68 @@ impl<T: Serialize> ServerReturn for T {}
     label = "an `Err` of this type is answered as a fault",
     note = "implement `rpc_runtime::IntoFault` for it, or return `Result<T, rpc_runtime::Fault>`"
 )]
-pub trait ServerError {}
-impl<E: IntoFault> ServerError for E {}
+pub trait ServerError {
+    /// The fault to answer.
+    fn into_fault(self) -> Fault;
+}
+
+impl<E: IntoFault> ServerError for E {
+    fn into_fault(self) -> Fault {
+        IntoFault::into_fault(self)
+    }
+}
 
 /// A type a generated client can encode a parameter from.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of a service method: it does not implement `serde::Serialize`",
     label = "the client encodes this parameter with serde",
     note = "derive `serde::Serialize` for it",
-    note = "generate only the server with `#[service(server)]` if this trait is never called through the generated client"
+    note = "to generate only the server, write `#[service(server)]`"
 )]
-pub trait ClientParam {}
-impl<T: Serialize> ClientParam for T {}
+pub trait ClientParam {
+    /// Appends the parameter to a request.
+    fn write(&self, call: &mut CallWriter, config: &Config) -> Result<(), Error>;
+}
+
+impl<T: Serialize> ClientParam for T {
+    fn write(&self, call: &mut CallWriter, config: &Config) -> Result<(), Error> {
+        call.param(self, config)
+    }
+}
 
 /// A type a generated client can decode a result into.
+///
+/// The bound is checked where the expansion names the user's type
+/// (`<T as ClientReturn>::decoder()`); the call functions take the decoder and have no
+/// bounds of their own, so a type that lacks `Deserialize` is reported once, on the type.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be returned by a service method: it does not implement `serde::de::DeserializeOwned`",
+    message = "`{Self}` cannot be returned by a service method: it does not implement `serde::Deserialize`",
     label = "the client decodes this result with serde",
     note = "derive `serde::Deserialize` for it",
-    note = "generate only the server with `#[service(server)]` if this trait is never called through the generated client"
+    note = "to generate only the server, write `#[service(server)]`"
 )]
-pub trait ClientReturn {}
-impl<T: DeserializeOwned> ClientReturn for T {}
+pub trait ClientReturn: Sized {
+    /// How to make a call returning `Self`.
+    fn decoder() -> Decoder<Self>;
+}
+
+impl<T: DeserializeOwned + 'static> ClientReturn for T {
+    fn decoder() -> Decoder<T> {
+        Decoder {
+            call: |client, body| Box::pin(client.call_xml(body)),
+            call_blocking: |client, body| client.call_xml(body),
+        }
+    }
+}
+
+/// Calls decoding the result as `T`, made where `T: Deserialize` is known.
+pub struct Decoder<T> {
+    call: AsyncCall<T>,
+    call_blocking: fn(&BlockingClient, Vec<u8>) -> Result<T, Error>,
+}
+
+/// Sends a request body and decodes the result as `T`.
+type AsyncCall<T> = for<'a> fn(&'a Client, Vec<u8>) -> BoxFuture<'a, Result<T, Error>>;
 
 /// An error type a generated client can recover from a fault.
 #[diagnostic::on_unimplemented(
@@ -92,21 +168,19 @@ impl<T: DeserializeOwned> ClientReturn for T {}
     label = "the client recovers this error from the fault the server answers",
     note = "implement `rpc_runtime::FromFault` for it, or return `Result<T, rpc_runtime::Fault>`"
 )]
-pub trait ClientError {}
-impl<E: FromFault> ClientError for E {}
+pub trait ClientError: Sized {
+    /// How to turn the error of a call into a [`CallError`].
+    fn recoverer() -> fn(Error) -> CallError<Self>;
+}
 
-/// Checks `T: ServerParam`.
-pub fn assert_server_param<T: ServerParam>() {}
-/// Checks `T: ServerReturn`.
-pub fn assert_server_return<T: ServerReturn>() {}
-/// Checks `E: ServerError`.
-pub fn assert_server_error<E: ServerError>() {}
-/// Checks `T: ClientParam`.
-pub fn assert_client_param<T: ClientParam>() {}
-/// Checks `T: ClientReturn`.
-pub fn assert_client_return<T: ClientReturn>() {}
-/// Checks `E: ClientError`.
-pub fn assert_client_error<E: ClientError>() {}
+impl<E: FromFault> ClientError for E {
+    fn recoverer() -> fn(Error) -> CallError<E> {
+        recover::<E>
+    }
+}
+
+/// A boxed `Send` future borrowing the client.
+pub type BoxFuture<'a, T> = core::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 // ---------------------------------------------------------------------------------------
 // Client side.
@@ -134,40 +208,47 @@ pub fn start_call(method: &str) -> Result<CallWriter, Error> {
     CallWriter::new(method)
 }
 
-/// Appends one parameter to a request.
-pub fn param<T: Serialize + ?Sized>(call: &mut CallWriter, value: &T, config: &Config) -> Result<(), Error> {
-    call.param(value, config)
-}
-
 /// Whether an optional parameter must be sent.
 pub fn is_present<T: OptionalParam>(value: &T) -> bool {
     value.is_present()
 }
 
 /// Sends a request and decodes the result.
-pub async fn call<T: DeserializeOwned>(client: &Client, call: CallWriter) -> Result<T, Error> {
-    client.call_xml(call.finish()).await
+pub fn call<T>(
+    client: &Client,
+    call: CallWriter,
+    decoder: Decoder<T>,
+) -> BoxFuture<'_, Result<T, Error>> {
+    (decoder.call)(client, call.finish())
 }
 
 /// Sends a request and decodes the result; a fault is recovered as `E` when it is one.
-pub async fn call_typed<T: DeserializeOwned, E: FromFault>(
+pub async fn call_typed<T, E>(
     client: &Client,
     call: CallWriter,
+    decoder: Decoder<T>,
+    recover: fn(Error) -> CallError<E>,
 ) -> Result<T, CallError<E>> {
-    client.call_xml(call.finish()).await.map_err(recover)
+    (decoder.call)(client, call.finish()).await.map_err(recover)
 }
 
 /// As [`call`], blocking.
-pub fn call_blocking<T: DeserializeOwned>(client: &BlockingClient, call: CallWriter) -> Result<T, Error> {
-    client.call_xml(call.finish())
+pub fn call_blocking<T>(
+    client: &BlockingClient,
+    call: CallWriter,
+    decoder: Decoder<T>,
+) -> Result<T, Error> {
+    (decoder.call_blocking)(client, call.finish())
 }
 
 /// As [`call_typed`], blocking.
-pub fn call_blocking_typed<T: DeserializeOwned, E: FromFault>(
+pub fn call_blocking_typed<T, E>(
     client: &BlockingClient,
     call: CallWriter,
+    decoder: Decoder<T>,
+    recover: fn(Error) -> CallError<E>,
 ) -> Result<T, CallError<E>> {
-    client.call_xml(call.finish()).map_err(recover)
+    (decoder.call_blocking)(client, call.finish()).map_err(recover)
 }
 
 /// Turns the error of a call into a [`CallError`]: a fault `E` recognises becomes
@@ -186,20 +267,6 @@ pub fn recover<E: FromFault>(error: Error) -> CallError<E> {
 // ---------------------------------------------------------------------------------------
 // Server side.
 
-/// Decodes the next parameter.
-pub fn next<T: DeserializeOwned>(params: &mut Params<'_>) -> Result<T, Fault> {
-    params.next().map_err(param_fault)
-}
-
-/// Decodes the next parameter, which the caller may leave out (a trailing `Option`).
-pub fn next_optional<T: DeserializeOwned + OptionalParam>(params: &mut Params<'_>) -> Result<T, Fault> {
-    match params.next_opt::<T>() {
-        Ok(Some(value)) => Ok(value),
-        Ok(None) => Ok(T::absent()),
-        Err(e) => Err(param_fault(e)),
-    }
-}
-
 /// Checks that the caller sent no more parameters.
 pub fn finish(params: Params<'_>) -> Result<(), Fault> {
     params.finish().map_err(param_fault)
@@ -208,15 +275,6 @@ pub fn finish(params: Params<'_>) -> Result<(), Fault> {
 #[cold]
 fn param_fault(error: Error) -> Fault {
     error.to_fault()
-}
-
-/// Encodes a result as a `<value>` element.
-fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Fault> {
-    let mut out = Vec::new();
-    match write_value(&mut out, value, &Config::DEFAULT) {
-        Ok(()) => Ok(out),
-        Err(e) => Err(encode_fault(e)),
-    }
 }
 
 #[cold]
@@ -229,22 +287,22 @@ fn encode_fault(error: Error) -> Fault {
 pub fn respond<F, T>(future: F) -> CallFuture
 where
     F: Future<Output = T> + Send + 'static,
-    T: Serialize,
+    T: ServerReturn,
 {
-    Box::pin(async move { encode(&future.await) })
+    Box::pin(async move { future.await.encode() })
 }
 
 /// The call future of an `async fn` method returning `Result<T, E>`.
 pub fn respond_result<F, T, E>(future: F) -> CallFuture
 where
     F: Future<Output = Result<T, E>> + Send + 'static,
-    T: Serialize,
-    E: IntoFault,
+    T: ServerReturn,
+    E: ServerError,
 {
     Box::pin(async move {
         match future.await {
-            Ok(value) => encode(&value),
-            Err(e) => Err(e.into_fault()),
+            Ok(value) => value.encode(),
+            Err(e) => Err(ServerError::into_fault(e)),
         }
     })
 }
@@ -253,22 +311,22 @@ where
 pub fn respond_blocking<F, T>(f: F) -> CallFuture
 where
     F: FnOnce() -> T + Send + 'static,
-    T: Serialize + Send + 'static,
+    T: ServerReturn + Send + 'static,
 {
-    Box::pin(async move { encode(&run_blocking(f).await?) })
+    Box::pin(async move { run_blocking(f).await?.encode() })
 }
 
 /// The call future of a plain `fn` method returning `Result<T, E>`.
 pub fn respond_blocking_result<F, T, E>(f: F) -> CallFuture
 where
     F: FnOnce() -> Result<T, E> + Send + 'static,
-    T: Serialize + Send + 'static,
-    E: IntoFault + Send + 'static,
+    T: ServerReturn + Send + 'static,
+    E: ServerError + Send + 'static,
 {
     Box::pin(async move {
         match run_blocking(f).await? {
-            Ok(value) => encode(&value),
-            Err(e) => Err(e.into_fault()),
+            Ok(value) => value.encode(),
+            Err(e) => Err(ServerError::into_fault(e)),
         }
     })
 }
@@ -411,7 +469,11 @@ impl<'de> de::Deserializer<'de> for Probe {
         visitor.visit_some(self)
     }
 
-    fn deserialize_unit_struct<V: Visitor<'de>>(self, _: &'static str, _: V) -> Result<V::Value, Probed> {
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: V,
+    ) -> Result<V::Value, Probed> {
         Err(Probed::Name("nil"))
     }
 
@@ -474,7 +536,10 @@ impl<'de> de::EnumAccess<'de> for EnumProbe {
     type Error = Probed;
     type Variant = VariantProbe;
 
-    fn variant_seed<S: de::DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, VariantProbe), Probed> {
+    fn variant_seed<S: de::DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, VariantProbe), Probed> {
         let name: de::value::StrDeserializer<'_, Probed> = self.name.into_deserializer();
         let value = seed.deserialize(name)?;
         Ok((value, VariantProbe { count: self.count }))
@@ -509,7 +574,11 @@ impl<'de> de::VariantAccess<'de> for VariantProbe {
         })
     }
 
-    fn struct_variant<V: Visitor<'de>>(self, _: &'static [&'static str], _: V) -> Result<V::Value, Probed> {
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Probed> {
         Err(Probed::Variant {
             unit: false,
             count: self.count,
@@ -527,6 +596,12 @@ impl<T: ?Sized> TypeNameOf<T> {
     /// The probe for `T`.
     pub const fn new() -> Self {
         TypeNameOf(PhantomData)
+    }
+}
+
+impl<T: ?Sized> Default for TypeNameOf<T> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -630,12 +705,17 @@ mod tests {
     }
 
     #[test]
+    // The borrows are what picks the impl: clippy reads them as needless.
+    #[allow(clippy::needless_borrow)]
     fn autoref_picks_deserialize_or_undef() {
         #[derive(serde::Serialize)]
         struct OnlySerialize;
         #[allow(unused_imports)]
         use super::{TypeNameFallback as _, TypeNameViaDeserialize as _};
         assert_eq!((&&TypeNameOf::<i32>::new()).xmlrpc_type_name(), "int");
-        assert_eq!((&&TypeNameOf::<OnlySerialize>::new()).xmlrpc_type_name(), "undef");
+        assert_eq!(
+            (&&TypeNameOf::<OnlySerialize>::new()).xmlrpc_type_name(),
+            "undef"
+        );
     }
 }

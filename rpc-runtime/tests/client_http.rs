@@ -112,7 +112,10 @@ async fn sends_python_compatible_requests_with_basic_auth_from_the_url() {
     let req = String::from_utf8_lossy(&reqs[0]).into_owned();
     let lower = req.to_ascii_lowercase();
     assert!(req.starts_with("POST /RPC2 HTTP/1.1\r\n"), "{req}");
-    assert!(lower.contains("\r\nauthorization: basic dxnazxi6cge6c3m=\r\n"), "{req}");
+    assert!(
+        lower.contains("\r\nauthorization: basic dxnazxi6cge6c3m=\r\n"),
+        "{req}"
+    );
     assert!(lower.contains("\r\ncontent-type: text/xml\r\n"), "{req}");
     assert!(
         lower.contains(&format!("\r\ncontent-length: {}\r\n", CALL.len())),
@@ -121,7 +124,10 @@ async fn sends_python_compatible_requests_with_basic_auth_from_the_url() {
     assert!(!lower.contains("transfer-encoding"), "{req}");
     assert!(lower.contains("\r\nuser-agent: rpc-runtime/"), "{req}");
     assert!(lower.contains("\r\naccept-encoding: gzip\r\n"), "{req}");
-    assert!(lower.contains(&format!("\r\nhost: {}\r\n", f.addr)), "{req}");
+    assert!(
+        lower.contains(&format!("\r\nhost: {}\r\n", f.addr)),
+        "{req}"
+    );
     assert!(reqs[0].ends_with(CALL));
 }
 
@@ -201,7 +207,8 @@ async fn reply_size_limit_on_content_length_chunked_and_gzip() {
     assert_eq!(err.kind(), ErrorKind::Limit, "{err:?}");
 
     // Chunked past the limit.
-    let mut chunked = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    let mut chunked =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
     for _ in 0..8 {
         chunked.extend_from_slice(b"200\r\n");
         chunked.extend_from_slice(&[b'x'; 0x200]);
@@ -245,7 +252,10 @@ async fn silent_server_times_out_at_the_request_timeout() {
     let err = client.call_xml::<i32>(CALL.to_vec()).await.unwrap_err();
     let took = started.elapsed();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
-    assert!(took >= Duration::from_millis(450) && took < Duration::from_secs(3), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(450) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]
@@ -273,4 +283,31 @@ fn bad_urls_are_refused() {
     for url in ["ftp://h/", "127.0.0.1:80", "http://", "http://h:99999/"] {
         assert!(Client::new(url).is_err(), "{url}");
     }
+}
+
+#[tokio::test]
+async fn connect_timeout_is_a_timeout_error() {
+    // A listener that never accepts, with its accept queue filled: further SYNs are
+    // dropped, so connecting hangs until the client's connect timeout.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        match tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => fillers.push(s),
+            _ => break,
+        }
+    }
+    let client = Client::builder(&format!("http://{addr}/RPC2"))
+        .connect_timeout(Some(Duration::from_millis(300)))
+        .request_timeout(Some(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.call_xml::<i32>(CALL.to_vec()).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(listener);
 }

@@ -95,9 +95,16 @@ fn gzip_bomb() -> Vec<u8> {
 async fn gzip_bomb_is_413() {
     let srv = start(|b| b).await;
     let bomb = gzip_bomb();
-    assert!(bomb.len() < 8 * 1024 * 1024, "the bomb passes the wire limit");
+    assert!(
+        bomb.len() < 8 * 1024 * 1024,
+        "the bomb passes the wire limit"
+    );
     let started = Instant::now();
-    let r = raw(srv.addr, &post("/RPC2", "Content-Encoding: gzip\r\n", &bomb)).await;
+    let r = raw(
+        srv.addr,
+        &post("/RPC2", "Content-Encoding: gzip\r\n", &bomb),
+    )
+    .await;
     assert_eq!(r.status, 413);
     // Decoding stops at the limit (8 MiB), not at 1 GiB.
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -108,7 +115,11 @@ async fn bad_gzip_is_400() {
     let srv = start(|b| b).await;
     let r = raw(
         srv.addr,
-        &post("/RPC2", "Content-Encoding: gzip\r\n", b"<methodCall>not gzip"),
+        &post(
+            "/RPC2",
+            "Content-Encoding: gzip\r\n",
+            b"<methodCall>not gzip",
+        ),
     )
     .await;
     assert_eq!(r.status, 400);
@@ -155,7 +166,9 @@ async fn stalled_head_is_closed_at_the_header_timeout() {
     let srv = start(|b| b.header_read_timeout(Some(Duration::from_millis(600)))).await;
     let mut s = TcpStream::connect(srv.addr).await.unwrap();
     let started = Instant::now();
-    s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\n").await.unwrap();
+    s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\n")
+        .await
+        .unwrap();
     assert!(closed_within(&mut s, Duration::from_secs(5)).await);
     let took = started.elapsed();
     assert!(took >= Duration::from_millis(500), "closed after {took:?}");
@@ -182,7 +195,10 @@ async fn stalled_body_is_408() {
     let r = read_response(&mut s).await.unwrap();
     assert_eq!(r.status, 408);
     let took = started.elapsed();
-    assert!(took >= Duration::from_millis(400) && took < Duration::from_secs(3), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(400) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]
@@ -228,7 +244,9 @@ async fn shutdown_closes_idle_connections_at_once() {
     }
     // A connection that finished one exchange and now idles in keep-alive.
     let mut used = TcpStream::connect(srv.addr).await.unwrap();
-    used.write_all(b"GET /RPC2 HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+    used.write_all(b"GET /RPC2 HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
     assert_eq!(read_response(&mut used).await.unwrap().status, 405);
     tokio::time::sleep(Duration::from_millis(100)).await;
 
@@ -256,7 +274,10 @@ async fn reserved_and_duplicate_names_are_refused_at_build_time() {
         .bind("127.0.0.1:0")
         .await
         .unwrap_err();
-    assert!(matches!(err, BuildError::ReservedName(ref n) if n.starts_with("system.")), "{err}");
+    assert!(
+        matches!(err, BuildError::ReservedName(ref n) if n.starts_with("system.")),
+        "{err}"
+    );
     let (a, _) = TestService::new();
     let (b, _) = TestService::new();
     let err = Server::builder()
@@ -275,4 +296,40 @@ async fn reserved_and_duplicate_names_are_refused_at_build_time() {
             .into_service()
             .is_ok()
     );
+}
+
+#[tokio::test]
+async fn body_shorter_than_content_length_never_reaches_a_handler() {
+    let srv = start(|b| b).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n\r\n<methodCall>")
+        .await
+        .unwrap();
+    s.shutdown().await.unwrap();
+    assert!(closed_within(&mut s, Duration::from_secs(3)).await);
+    // The server is fine and the handler never ran.
+    let r = raw(srv.addr, &post("/RPC2", "", &call_ints("add", &[1, 2]))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(srv.probe.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn ambiguous_framing_is_refused() {
+    let srv = start(|b| b).await;
+    let body = call_ints("add", &[1, 2]);
+    for extra in [
+        format!(
+            "Content-Length: {0}\r\nContent-Length: {1}\r\n",
+            body.len(),
+            body.len() + 1
+        ),
+        format!("Content-Length: +{}\r\n", body.len()),
+        "Transfer-Encoding: chunked, identity\r\n".to_owned(),
+    ] {
+        let mut req = format!("POST /RPC2 HTTP/1.1\r\nHost: t\r\n{extra}\r\n").into_bytes();
+        req.extend_from_slice(&body);
+        let r = raw(srv.addr, &req).await;
+        assert_eq!(r.status, 400, "{extra:?}");
+    }
+    assert_eq!(srv.probe.calls.load(std::sync::atomic::Ordering::SeqCst), 0);
 }

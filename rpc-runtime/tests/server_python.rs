@@ -117,7 +117,12 @@ print("OK")
     let peers: Vec<_> = srv.probe.peers.lock().unwrap().clone();
     assert_eq!(peers.len(), 200);
     let distinct: HashSet<_> = peers.into_iter().collect();
-    assert_eq!(distinct.len(), 1, "Python used {} connections", distinct.len());
+    assert_eq!(
+        distinct.len(),
+        1,
+        "Python used {} connections",
+        distinct.len()
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::multicall::{split_results, Batch};
+use super::multicall::{Batch, split_results};
 use super::{Client, ClientBuilder, ToParams};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
@@ -127,8 +127,7 @@ impl BlockingMulticall<'_> {
 
     /// Adds a call, for batches built in a loop.
     pub fn push(&mut self, method: &str, params: impl ToParams) -> &mut Self {
-        self.batch
-            .push(method, &params, self.client.codec_config());
+        self.batch.push(method, &params, self.client.codec_config());
         self
     }
 
@@ -146,7 +145,7 @@ impl BlockingMulticall<'_> {
     pub fn send(self) -> Result<Vec<Result<Value, Fault>>> {
         let expected = self.batch.len();
         let body = self.batch.into_body()?;
-        let values: Vec<Value> = { let _ = body; Vec::new() }; // PENDING_VALUE_DE
+        let values: Vec<Value> = self.client.call_xml(body)?;
         split_results(values, expected)
     }
 }

@@ -25,14 +25,14 @@
 //!
 //! # The reply
 //!
-//! A status other than 200 is an [`ErrorKind::Http`](crate::ErrorKind::Http) error with
+//! A status other than 200 is an [`ErrorKind::Http`] error with
 //! the status (the body is not read as XML); so is a `Content-Type` other than `text/xml`,
 //! `application/xml` or `…+xml` (an HTML error page), and a `Content-Encoding` other than
 //! gzip or identity. The reply is at most [`max_reply_size`](ClientBuilder::max_reply_size)
-//! bytes, on the wire and after gzip decoding ([`ErrorKind::Limit`](crate::ErrorKind::Limit)).
-//! A fault is an [`ErrorKind::Fault`](crate::ErrorKind::Fault) error holding it. Connect
-//! and request deadlines give [`ErrorKind::Timeout`](crate::ErrorKind::Timeout); a refused,
-//! reset or closed connection gives [`ErrorKind::Transport`](crate::ErrorKind::Transport).
+//! bytes, on the wire and after gzip decoding ([`ErrorKind::Limit`]).
+//! A fault is an [`ErrorKind::Fault`] error holding it. Connect
+//! and request deadlines give [`ErrorKind::Timeout`]; a refused,
+//! reset or closed connection gives [`ErrorKind::Transport`].
 
 mod blocking;
 mod multicall;
@@ -56,7 +56,7 @@ pub use blocking::{BlockingClient, BlockingMulticall};
 pub use multicall::Multicall;
 pub use params::ToParams;
 
-use crate::compress::{content_coding, gunzip_bounded, Coding, GzipError};
+use crate::compress::{Coding, GzipError, content_coding, gunzip_bounded};
 use crate::config::Config;
 use crate::de::parse_response;
 use crate::error::{Error, ErrorKind, Result};
@@ -272,10 +272,7 @@ impl ClientBuilder {
         let http_client: HyperClient = builder.build(connector);
 
         let mut headers = self.headers;
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/xml"),
-        );
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
         headers.insert(header::USER_AGENT, self.user_agent);
         if self.accept_gzip {
             headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
@@ -374,9 +371,9 @@ impl Client {
         Ok(call.finish())
     }
 
-    /// Sends a `<methodCall>` document (as built by [`CallWriter`](crate::CallWriter)) and
+    /// Sends a `<methodCall>` document (as built by [`CallWriter`]) and
     /// decodes the reply's value as `T`; a fault answer is an error of kind
-    /// [`ErrorKind::Fault`](crate::ErrorKind::Fault).
+    /// [`ErrorKind::Fault`].
     pub async fn call_xml<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
         let reply = self.send(body).await?;
         match parse_response::<T>(&reply, &self.config)? {
@@ -465,7 +462,12 @@ fn is_xml_content_type(value: &HeaderValue) -> bool {
     let Ok(text) = value.to_str() else {
         return false;
     };
-    let mime = text.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "text/xml" || mime == "application/xml" || mime.ends_with("+xml")
 }
 
@@ -502,5 +504,8 @@ fn request_error(e: hyper_util::client::legacy::Error) -> Error {
 }
 
 fn body_error(e: Box<dyn std::error::Error + Send + Sync>) -> Error {
-    Error::new(ErrorKind::Transport, format!("reading the reply failed: {e}"))
+    Error::new(
+        ErrorKind::Transport,
+        format!("reading the reply failed: {e}"),
+    )
 }

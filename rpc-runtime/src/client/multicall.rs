@@ -118,9 +118,7 @@ pub(crate) fn split_results(
 fn bad_item(i: usize) -> Error {
     Error::new(
         ErrorKind::Invalid,
-        format!(
-            "system.multicall result {i} is neither a one-element array nor a fault struct"
-        ),
+        format!("system.multicall result {i} is neither a one-element array nor a fault struct"),
     )
     .in_path(crate::error::PathSegment::Index(i))
 }
@@ -160,7 +158,7 @@ impl<'c> Multicall<'c> {
     pub async fn send(self) -> Result<Vec<Result<Value, Fault>>> {
         let expected = self.batch.len();
         let body = self.batch.into_body()?;
-        let values: Vec<Value> = { let _ = body; Vec::new() }; // PENDING_VALUE_DE
+        let values: Vec<Value> = self.client.call_xml(body).await?;
         split_results(values, expected)
     }
 }

@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::ser::{write_value, CallWriter};
+use crate::ser::{CallWriter, write_value};
+use crate::value::Value;
 
 /// The parameters of a call: each element of a tuple is one `<param>`.
 ///
@@ -33,6 +34,30 @@ impl<P: ToParams + ?Sized> ToParams for &P {
     }
     fn write_values(&self, out: &mut Vec<u8>, config: &Config) -> Result<()> {
         (**self).write_values(out, config)
+    }
+}
+
+impl ToParams for [Value] {
+    fn write_params(&self, call: &mut CallWriter, config: &Config) -> Result<()> {
+        for v in self {
+            call.param(v, config)?;
+        }
+        Ok(())
+    }
+    fn write_values(&self, out: &mut Vec<u8>, config: &Config) -> Result<()> {
+        for v in self {
+            write_value(out, v, config)?;
+        }
+        Ok(())
+    }
+}
+
+impl ToParams for Vec<Value> {
+    fn write_params(&self, call: &mut CallWriter, config: &Config) -> Result<()> {
+        self.as_slice().write_params(call, config)
+    }
+    fn write_values(&self, out: &mut Vec<u8>, config: &Config) -> Result<()> {
+        self.as_slice().write_values(out, config)
     }
 }
 

@@ -13,7 +13,10 @@ pub(crate) struct Target {
 }
 
 fn bad_url(url: &str, why: &str) -> Error {
-    Error::new(ErrorKind::Transport, format!("invalid server URL `{url}`: {why}"))
+    Error::new(
+        ErrorKind::Transport,
+        format!("invalid server URL `{url}`: {why}"),
+    )
 }
 
 /// Parses `scheme://[user[:password]@]host[:port][/path][?query]`.

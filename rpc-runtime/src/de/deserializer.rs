@@ -11,15 +11,17 @@ use std::collections::HashSet;
 use base64::Engine as _;
 use serde::de::{self, DeserializeSeed, Visitor};
 
-use super::xml::{is_xml_ws, Mark, Tag, Token, Tokenizer};
+use super::xml::{Mark, Tag, Tok, Tokenizer, is_xml_ws};
 use crate::config::Config;
 use crate::datetime::DATETIME_TOKEN;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 
 /// What the start of a `<value>` turned out to be.
-pub(crate) enum Header<'a> {
-    /// A `<value>` without a type element, already read to its end: a string.
-    Untyped(Cow<'a, str>),
+#[derive(Clone, Copy)]
+pub(crate) enum Header {
+    /// A `<value>` without a type element, already read to its end: a string, whose text
+    /// the tokenizer holds.
+    Untyped,
     /// A type element whose start tag (or empty tag, `empty`) was read.
     Typed { tag: Tag, empty: bool },
 }
@@ -35,7 +37,7 @@ pub(crate) struct Deserializer<'a> {
     /// Typed values open right now.
     depth: usize,
     /// A header read ahead by `deserialize_option`, with its offset.
-    pending: Option<(Header<'a>, u64)>,
+    pending: Option<(Header, u64)>,
     /// The member names of the structs being read, innermost last.
     names: Vec<Cow<'a, str>>,
     /// Reused buffer for base64 text without whitespace.
@@ -133,6 +135,14 @@ pub(crate) fn parse_double(text: &str, allow_non_finite: bool) -> Result<f64> {
     Ok(v)
 }
 
+/// Checks the text of a `<dateTime.iso8601>`, so a bad one is a type error with an
+/// offset rather than a message from inside the receiver's visitor.
+fn check_datetime(text: &str) -> Result<()> {
+    crate::DateTime::parse(text)
+        .map(|_| ())
+        .map_err(|e| e.with_types("dateTime.iso8601", "dateTime.iso8601"))
+}
+
 /// Decodes base64 text, ignoring ASCII whitespace; `scratch` is reused between calls.
 pub(crate) fn decode_base64(text: &str, scratch: &mut Vec<u8>) -> Result<Vec<u8>> {
     let bytes = text.as_bytes();
@@ -146,7 +156,8 @@ pub(crate) fn decode_base64(text: &str, scratch: &mut Vec<u8>) -> Result<Vec<u8>
     base64::engine::general_purpose::STANDARD
         .decode(input)
         .map_err(|e| {
-            Error::new(ErrorKind::Type, format!("invalid base64: {e}")).with_types("base64", "base64")
+            Error::new(ErrorKind::Type, format!("invalid base64: {e}"))
+                .with_types("base64", "base64")
         })
 }
 
@@ -178,16 +189,16 @@ impl<'a> Deserializer<'a> {
     }
 
     #[cold]
-    fn mismatch_header(&self, expected: &'static str, h: &Header<'_>) -> Error {
+    fn mismatch_header(&self, expected: &'static str, h: &Header) -> Error {
         let found = match h {
-            Header::Untyped(_) => "string",
+            Header::Untyped => "string",
             Header::Typed { tag, .. } => tag.type_name(),
         };
         self.mismatch(expected, found)
     }
 
     /// Reads the start of a `<value>` and of its type element.
-    pub(crate) fn begin_value(&mut self) -> Result<Header<'a>> {
+    pub(crate) fn begin_value(&mut self) -> Result<Header> {
         if let Some((h, at)) = self.pending.take() {
             self.at = at;
             return Ok(h);
@@ -209,15 +220,19 @@ impl<'a> Deserializer<'a> {
             .at_offset(self.at));
         }
         if !open {
-            return Ok(Header::Untyped(Cow::Borrowed("")));
+            self.tok.clear_text();
+            return Ok(Header::Untyped);
         }
         let (tag, empty) = match self.tok.next()? {
-            Token::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(Cow::Borrowed(""))),
-            Token::Mark(m) => self.type_mark(m)?,
-            Token::Text(t) => match self.tok.next()? {
-                Token::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped(t)),
-                Token::Mark(m) => {
-                    if !is_xml_ws(&t) {
+            Tok::Mark(Mark::End(Tag::Value)) => {
+                self.tok.clear_text();
+                return Ok(Header::Untyped);
+            }
+            Tok::Mark(m) => self.type_mark(m)?,
+            Tok::Text => match self.tok.next()? {
+                Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped),
+                Tok::Mark(m) => {
+                    if !is_xml_ws(self.tok.text()) {
                         return Err(Error::new(
                             ErrorKind::Invalid,
                             "text beside the type element of a <value>",
@@ -226,9 +241,10 @@ impl<'a> Deserializer<'a> {
                     }
                     self.type_mark(m)?
                 }
-                Token::Text(_) => {
-                    return Err(Error::new(ErrorKind::Invalid, "unexpected text")
-                        .at_offset(self.tok.pos()));
+                Tok::Text => {
+                    return Err(
+                        Error::new(ErrorKind::Invalid, "unexpected text").at_offset(self.tok.pos())
+                    );
                 }
             },
         };
@@ -258,19 +274,30 @@ impl<'a> Deserializer<'a> {
 
     /// The text of a scalar type element up to and including its end tag.
     fn leaf_text(&mut self, tag: Tag, empty: bool) -> Result<Cow<'a, str>> {
+        self.leaf(tag, empty)?;
+        Ok(self.tok.take_text())
+    }
+
+    /// Reads a scalar type element up to and including its end tag, leaving its text in
+    /// the tokenizer.
+    fn leaf(&mut self, tag: Tag, empty: bool) -> Result<()> {
         if empty {
-            return Ok(Cow::Borrowed(""));
+            self.tok.clear_text();
+            return Ok(());
         }
         match self.tok.next()? {
-            Token::Mark(Mark::End(_)) => Ok(Cow::Borrowed("")),
-            Token::Text(t) => match self.tok.next()? {
-                Token::Mark(Mark::End(_)) => Ok(t),
-                Token::Mark(other) => Err(self.element_in_leaf(other, tag)),
-                Token::Text(_) => {
+            Tok::Mark(Mark::End(_)) => {
+                self.tok.clear_text();
+                Ok(())
+            }
+            Tok::Text => match self.tok.next()? {
+                Tok::Mark(Mark::End(_)) => Ok(()),
+                Tok::Mark(other) => Err(self.element_in_leaf(other, tag)),
+                Tok::Text => {
                     Err(Error::new(ErrorKind::Invalid, "unexpected text").at_offset(self.tok.pos()))
                 }
             },
-            Token::Mark(other) => Err(self.element_in_leaf(other, tag)),
+            Tok::Mark(other) => Err(self.element_in_leaf(other, tag)),
         }
     }
 
@@ -278,18 +305,43 @@ impl<'a> Deserializer<'a> {
     fn element_in_leaf(&self, found: Mark, tag: Tag) -> Error {
         Error::new(
             ErrorKind::Invalid,
-            format!("{} inside <{}>, which holds only text", found.describe(), tag.name()),
+            format!(
+                "{} inside <{}>, which holds only text",
+                found.describe(),
+                tag.name()
+            ),
         )
         .at_offset(self.tok.pos())
     }
 
     /// The rest of a `<nil>` element: nothing but whitespace.
     fn nil_body(&mut self, empty: bool) -> Result<()> {
-        let t = self.leaf_text(Tag::Nil, empty)?;
-        if is_xml_ws(&t) {
+        self.leaf(Tag::Nil, empty)?;
+        if is_xml_ws(self.tok.text()) {
             Ok(())
         } else {
             Err(Error::new(ErrorKind::Invalid, "text inside <nil>").at_offset(self.at))
+        }
+    }
+
+    /// Reads a typed scalar whose type passes `ok` and parses its text with `parse`,
+    /// through `</value>`.
+    #[inline]
+    fn scalar<T>(
+        &mut self,
+        expected: &'static str,
+        ok: fn(Tag) -> bool,
+        parse: impl FnOnce(&str, &mut Vec<u8>) -> Result<T>,
+    ) -> Result<T> {
+        match self.begin_value()? {
+            Header::Typed { tag, empty } if ok(tag) => {
+                self.leaf(tag, empty)?;
+                let v = parse(self.tok.text(), &mut self.scratch)
+                    .map_err(|e: Error| e.at_offset(self.at))?;
+                self.end_value()?;
+                Ok(v)
+            }
+            h => Err(self.mismatch_header(expected, &h)),
         }
     }
 
@@ -308,7 +360,7 @@ impl<'a> Deserializer<'a> {
     /// A string value: untyped or `<string>`.
     fn read_str(&mut self) -> Result<Cow<'a, str>> {
         match self.begin_value()? {
-            Header::Untyped(s) => Ok(s),
+            Header::Untyped => Ok(self.tok.take_text()),
             Header::Typed {
                 tag: Tag::String,
                 empty,
@@ -325,23 +377,24 @@ impl<'a> Deserializer<'a> {
     where
         T: TryFrom<i64> + TryFrom<i128>,
     {
-        let text = self.scalar_text("int", is_int)?;
-        parse_int(&text, ty).map_err(|e: Error| e.at_offset(self.at))
+        self.scalar("int", is_int, |t, _| parse_int(t, ty))
     }
 
     fn read_bool(&mut self) -> Result<bool> {
-        let text = self.scalar_text("boolean", |t| t == Tag::Boolean)?;
-        parse_bool(&text).map_err(|e: Error| e.at_offset(self.at))
+        self.scalar("boolean", |t| t == Tag::Boolean, |t, _| parse_bool(t))
     }
 
     fn read_double(&mut self) -> Result<f64> {
-        let text = self.scalar_text("double", |t| matches!(t, Tag::Double | Tag::Float))?;
-        parse_double(&text, self.config.allow_non_finite).map_err(|e: Error| e.at_offset(self.at))
+        let allow = self.config.allow_non_finite;
+        self.scalar(
+            "double",
+            |t| matches!(t, Tag::Double | Tag::Float),
+            |t, _| parse_double(t, allow),
+        )
     }
 
     fn read_base64(&mut self) -> Result<Vec<u8>> {
-        let text = self.scalar_text("base64", |t| t == Tag::Base64)?;
-        decode_base64(&text, &mut self.scratch).map_err(|e: Error| e.at_offset(self.at))
+        self.scalar("base64", |t| t == Tag::Base64, decode_base64)
     }
 
     /// Reads the members of a `<struct>` whose start tag was read.
@@ -356,7 +409,9 @@ impl<'a> Deserializer<'a> {
             set: None,
             key: Cow::Borrowed(""),
         };
-        let value = visitor.visit_map(&mut acc).map_err(|e: Error| e.at_offset(at))?;
+        let value = visitor
+            .visit_map(&mut acc)
+            .map_err(|e: Error| e.at_offset(at))?;
         if acc.open {
             match acc.de.tok.next_mark()? {
                 Mark::End(Tag::Struct) => {}
@@ -392,7 +447,9 @@ impl<'a> Deserializer<'a> {
             open,
             count: 0,
         };
-        let value = visitor.visit_seq(&mut acc).map_err(|e: Error| e.at_offset(at))?;
+        let value = visitor
+            .visit_seq(&mut acc)
+            .map_err(|e: Error| e.at_offset(at))?;
         if acc.open {
             match acc.de.tok.next_mark()? {
                 Mark::End(Tag::Data) => {}
@@ -463,13 +520,14 @@ struct MapAcc<'d, 'a> {
 }
 
 impl<'a> MapAcc<'_, 'a> {
-    fn check_new(&mut self, name: &Cow<'a, str>, at: u64) -> Result<()> {
+    /// Records `name` as read in this struct; a name read before is an error.
+    fn check_new(&mut self, name: Cow<'a, str>, at: u64) -> Result<Cow<'a, str>> {
         let dup = if let Some(set) = &mut self.set {
             !set.insert(name.clone())
         } else {
             let seen = &self.de.names[self.base..];
             if seen.len() < SCAN_MEMBERS {
-                let dup = seen.iter().any(|n| n == name);
+                let dup = seen.contains(&name);
                 self.de.names.push(name.clone());
                 dup
             } else {
@@ -482,14 +540,11 @@ impl<'a> MapAcc<'_, 'a> {
         if dup {
             return Err(Error::new(
                 ErrorKind::Invalid,
-                format!(
-                    "duplicate struct member `{}`",
-                    super::truncate(name, 64)
-                ),
+                format!("duplicate struct member `{}`", super::truncate(&name, 64)),
             )
             .at_offset(at));
         }
-        Ok(())
+        Ok(name)
     }
 }
 
@@ -514,7 +569,7 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
         }
         self.count += 1;
         let name = self.de.member_name()?;
-        self.check_new(&name, at)?;
+        let name = self.check_new(name, at)?;
         self.key = name.clone();
         seed.deserialize(StrDe(name)).map(Some)
     }
@@ -732,7 +787,7 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let (tag, empty) = match self.begin_value()? {
-            Header::Untyped(s) => return visit_cow(visitor, s),
+            Header::Untyped => return visit_cow(visitor, self.tok.take_text()),
             Header::Typed { tag, empty } => (tag, empty),
         };
         let at = self.at;
@@ -760,15 +815,21 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
                         let v: i64 = parse_int(&text, "i8").map_err(|e: Error| e.at_offset(at))?;
                         visitor.visit_i64(v)
                     }
-                    Tag::Boolean => visitor.visit_bool(parse_bool(&text).map_err(|e: Error| e.at_offset(at))?),
+                    Tag::Boolean => {
+                        visitor.visit_bool(parse_bool(&text).map_err(|e: Error| e.at_offset(at))?)
+                    }
                     Tag::Double | Tag::Float => visitor.visit_f64(
                         parse_double(&text, self.config.allow_non_finite)
                             .map_err(|e: Error| e.at_offset(at))?,
                     ),
                     Tag::Base64 => visitor.visit_byte_buf(
-                        decode_base64(&text, &mut self.scratch).map_err(|e: Error| e.at_offset(at))?,
+                        decode_base64(&text, &mut self.scratch)
+                            .map_err(|e: Error| e.at_offset(at))?,
                     ),
-                    Tag::DateTime => visitor.visit_newtype_struct(StrDe(text)),
+                    Tag::DateTime => {
+                        check_datetime(&text).map_err(|e| e.at_offset(at))?;
+                        visitor.visit_newtype_struct(StrDe(text))
+                    }
                     _ => Err(Error::new(ErrorKind::Invalid, "not a type element")),
                 }
             }
@@ -778,7 +839,9 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_bool<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_bool()?;
-        visitor.visit_bool(v).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_bool(v)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     de_int! {
@@ -796,19 +859,25 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_f32<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_double()?;
-        visitor.visit_f32(v as f32).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_f32(v as f32)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     fn deserialize_f64<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_double()?;
-        visitor.visit_f64(v).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_f64(v)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     fn deserialize_char<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let s = self.read_str()?;
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
-            (Some(c), None) => visitor.visit_char(c).map_err(|e: Error| e.at_offset(self.at)),
+            (Some(c), None) => visitor
+                .visit_char(c)
+                .map_err(|e: Error| e.at_offset(self.at)),
             _ => Err(Error::new(
                 ErrorKind::Type,
                 "expected a string of exactly one character",
@@ -829,7 +898,9 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_bytes<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         let v = self.read_base64()?;
-        visitor.visit_byte_buf(v).map_err(|e: Error| e.at_offset(self.at))
+        visitor
+            .visit_byte_buf(v)
+            .map_err(|e: Error| e.at_offset(self.at))
     }
 
     fn deserialize_byte_buf<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
@@ -880,6 +951,7 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
     ) -> Result<V::Value> {
         if name == DATETIME_TOKEN {
             let text = self.scalar_text("dateTime.iso8601", |t| t == Tag::DateTime)?;
+            check_datetime(&text).map_err(|e| e.at_offset(self.at))?;
             return visitor
                 .visit_newtype_struct(StrDe(text))
                 .map_err(|e: Error| e.at_offset(self.at));
@@ -937,9 +1009,9 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
     ) -> Result<V::Value> {
         let at;
         let value = match self.begin_value()? {
-            Header::Untyped(s) => {
+            Header::Untyped => {
                 at = self.at;
-                visitor.visit_enum(UnitVariant(s))
+                visitor.visit_enum(UnitVariant(self.tok.take_text()))
             }
             Header::Typed {
                 tag: Tag::String,

@@ -21,7 +21,11 @@ fn int<T: TryFrom<i64>>(v: &Value, ty: &'static str) -> Result<T> {
         _ => return Err(mismatch("int", v)),
     };
     T::try_from(n).map_err(|_| {
-        Error::new(ErrorKind::Type, format!("integer {n} out of range for {ty}")).with_types(ty, "int")
+        Error::new(
+            ErrorKind::Type,
+            format!("integer {n} out of range for {ty}"),
+        )
+        .with_types(ty, "int")
     })
 }
 
@@ -132,10 +136,9 @@ impl<'de> de::MapAccess<'de> for StructAcc {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
-        let (name, value) = self
-            .current
-            .take()
-            .ok_or_else(|| Error::new(ErrorKind::Custom, "a struct value was read before its name"))?;
+        let (name, value) = self.current.take().ok_or_else(|| {
+            Error::new(ErrorKind::Custom, "a struct value was read before its name")
+        })?;
         seed.deserialize(value)
             .map_err(|e| e.in_path(PathSegment::Member(name)))
     }

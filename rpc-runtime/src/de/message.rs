@@ -2,11 +2,11 @@
 
 use std::borrow::Cow;
 
-use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::deserializer::Deserializer;
-use super::xml::{Mark, Tag, Token};
+use super::xml::{Mark, Tag, Tok};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::fault::Fault;
@@ -114,6 +114,7 @@ impl<'a> Params<'a> {
     }
 
     /// Decodes the next parameter as `T`; a missing parameter is an error.
+    #[allow(clippy::should_implement_trait)]
     pub fn next<T: DeserializeOwned>(&mut self) -> Result<T> {
         if self.has_next()? {
             self.take()
@@ -162,15 +163,15 @@ impl<'a> Params<'a> {
 
     /// Reads the end of the document after the parameters.
     fn close(&mut self) -> Result<()> {
-        if let Source::Xml { de, state } = &mut self.source {
-            if *state == State::Closed {
-                match de.tok.next_mark()? {
-                    Mark::End(Tag::MethodCall) => {}
-                    other => return Err(de.unexpected(other, "</methodCall>")),
-                }
-                de.tok.expect_eof()?;
-                *state = State::Done;
+        if let Source::Xml { de, state } = &mut self.source
+            && *state == State::Closed
+        {
+            match de.tok.next_mark()? {
+                Mark::End(Tag::MethodCall) => {}
+                other => return Err(de.unexpected(other, "</methodCall>")),
             }
+            de.tok.expect_eof()?;
+            *state = State::Done;
         }
         Ok(())
     }
@@ -246,25 +247,27 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
     }
     let name = match de.tok.next_mark()? {
         Mark::Start(Tag::MethodName) => match de.tok.next()? {
-            Token::Text(t) => {
+            Tok::Text => {
                 match de.tok.next()? {
-                    Token::Mark(Mark::End(Tag::MethodName)) => {}
-                    Token::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
-                    Token::Text(_) => {
+                    Tok::Mark(Mark::End(Tag::MethodName)) => {}
+                    Tok::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
+                    Tok::Text => {
                         return Err(Error::new(ErrorKind::Invalid, "unexpected text")
                             .at_offset(de.tok.pos()));
                     }
                 }
-                t
+                de.tok.take_text()
             }
-            Token::Mark(Mark::End(_)) => Cow::Borrowed(""),
-            Token::Mark(other) => return Err(de.unexpected(other, "the method name")),
+            Tok::Mark(Mark::End(_)) => Cow::Borrowed(""),
+            Tok::Mark(other) => return Err(de.unexpected(other, "the method name")),
         },
         Mark::Empty(Tag::MethodName) => Cow::Borrowed(""),
         other => return Err(de.unexpected(other, "<methodName>")),
     };
     if name.is_empty() {
-        return Err(Error::new(ErrorKind::Invalid, "the method name is empty").at_offset(de.tok.pos()));
+        return Err(
+            Error::new(ErrorKind::Invalid, "the method name is empty").at_offset(de.tok.pos())
+        );
     }
     let state = match de.tok.next_mark()? {
         Mark::Start(Tag::Params) => State::Open,
@@ -291,7 +294,10 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
 /// a tuple, which no typed caller expects). A fault is `<fault><value><struct>` with
 /// `faultCode` (an int) and `faultString` (a string) in any order; other members are
 /// ignored, a missing one or one of the wrong type is an [`ErrorKind::Type`] error.
-pub fn parse_response<T: DeserializeOwned>(xml: &[u8], config: &Config) -> Result<Result<T, Fault>> {
+pub fn parse_response<T: DeserializeOwned>(
+    xml: &[u8],
+    config: &Config,
+) -> Result<Result<T, Fault>> {
     check_size(xml, config)?;
     let mut de = Deserializer::new(xml, config);
     match de.tok.next_mark()? {

@@ -39,7 +39,9 @@ use serde::de::DeserializeOwned;
 use crate::error::Result;
 use crate::value::Value;
 
-pub use message::{from_slice, from_slice_with_config, parse_call, parse_response, MethodCall, Params};
+pub use message::{
+    MethodCall, Params, from_slice, from_slice_with_config, parse_call, parse_response,
+};
 
 /// Converts a [`Value`] into `T`, with the same rules as reading `T` from the XML the value
 /// stands for; errors carry the path to the offending member or item.
@@ -57,4 +59,16 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+#[doc(hidden)]
+pub fn tokenize_count(xml: &[u8]) -> usize {
+    let mut t = xml::Tokenizer::new(xml);
+    let mut n = 0;
+    loop {
+        match t.next() {
+            Ok(xml::Tok::Mark(xml::Mark::Eof)) | Err(_) => return n,
+            Ok(_) => n += 1,
+        }
+    }
 }

@@ -125,7 +125,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 }
             };
             if dup {
-                return Err(de::Error::custom(format!("duplicate struct member `{name}`")));
+                return Err(de::Error::custom(format!(
+                    "duplicate struct member `{name}`"
+                )));
             }
             let value = map.next_value::<Value>()?;
             s.push_unchecked(name, value);

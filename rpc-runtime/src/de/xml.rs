@@ -20,8 +20,8 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -58,34 +58,76 @@ pub(crate) enum Tag {
 impl Tag {
     #[inline]
     fn from_local(name: &str) -> Option<Tag> {
-        Some(match name {
-            "value" => Tag::Value,
-            "string" => Tag::String,
-            "member" => Tag::Member,
-            "name" => Tag::Name,
-            "int" => Tag::Int,
-            "i4" => Tag::I4,
-            "double" => Tag::Double,
-            "boolean" => Tag::Boolean,
-            "struct" => Tag::Struct,
-            "array" => Tag::Array,
-            "data" => Tag::Data,
-            "nil" => Tag::Nil,
-            "param" => Tag::Param,
-            "params" => Tag::Params,
-            "i8" => Tag::I8,
-            "dateTime.iso8601" => Tag::DateTime,
-            "base64" => Tag::Base64,
-            "methodCall" => Tag::MethodCall,
-            "methodName" => Tag::MethodName,
-            "methodResponse" => Tag::MethodResponse,
-            "fault" => Tag::Fault,
-            "i1" => Tag::I1,
-            "i2" => Tag::I2,
-            "biginteger" => Tag::BigInteger,
-            "float" => Tag::Float,
-            _ => return None,
-        })
+        /// A name of up to eight bytes and its length as one integer, so matching costs
+        /// one comparison.
+        const fn key(name: &[u8]) -> u128 {
+            let mut k = (name.len() as u128) << 64;
+            let mut i = 0;
+            while i < name.len() {
+                k |= (name[i] as u128) << (8 * i);
+                i += 1;
+            }
+            k
+        }
+        const VALUE: u128 = key(b"value");
+        const STRING: u128 = key(b"string");
+        const MEMBER: u128 = key(b"member");
+        const NAME: u128 = key(b"name");
+        const INT: u128 = key(b"int");
+        const I4: u128 = key(b"i4");
+        const DOUBLE: u128 = key(b"double");
+        const BOOLEAN: u128 = key(b"boolean");
+        const STRUCT: u128 = key(b"struct");
+        const ARRAY: u128 = key(b"array");
+        const DATA: u128 = key(b"data");
+        const NIL: u128 = key(b"nil");
+        const PARAM: u128 = key(b"param");
+        const PARAMS: u128 = key(b"params");
+        const I8: u128 = key(b"i8");
+        const BASE64: u128 = key(b"base64");
+        const FAULT: u128 = key(b"fault");
+        const I1: u128 = key(b"i1");
+        const I2: u128 = key(b"i2");
+        const FLOAT: u128 = key(b"float");
+
+        let b = name.as_bytes();
+        if b.len() > 8 {
+            return match b {
+                b"dateTime.iso8601" => Some(Tag::DateTime),
+                b"methodName" => Some(Tag::MethodName),
+                b"methodCall" => Some(Tag::MethodCall),
+                b"methodResponse" => Some(Tag::MethodResponse),
+                b"biginteger" => Some(Tag::BigInteger),
+                _ => None,
+            };
+        }
+        let mut buf = [0u8; 8];
+        buf[..b.len()].copy_from_slice(b);
+        Some(
+            match u128::from(u64::from_le_bytes(buf)) | (b.len() as u128) << 64 {
+                VALUE => Tag::Value,
+                STRING => Tag::String,
+                MEMBER => Tag::Member,
+                NAME => Tag::Name,
+                INT => Tag::Int,
+                I4 => Tag::I4,
+                DOUBLE => Tag::Double,
+                BOOLEAN => Tag::Boolean,
+                STRUCT => Tag::Struct,
+                ARRAY => Tag::Array,
+                DATA => Tag::Data,
+                NIL => Tag::Nil,
+                PARAM => Tag::Param,
+                PARAMS => Tag::Params,
+                I8 => Tag::I8,
+                BASE64 => Tag::Base64,
+                FAULT => Tag::Fault,
+                I1 => Tag::I1,
+                I2 => Tag::I2,
+                FLOAT => Tag::Float,
+                _ => return None,
+            },
+        )
     }
 
     /// The element name as XML-RPC spells it.
@@ -117,6 +159,23 @@ impl Tag {
             Tag::Data => "data",
             Tag::Nil => "nil",
         }
+    }
+
+    /// Whether this element holds only elements, so text in it must be whitespace.
+    #[inline]
+    fn is_structural(self) -> bool {
+        matches!(
+            self,
+            Tag::MethodCall
+                | Tag::MethodResponse
+                | Tag::Params
+                | Tag::Param
+                | Tag::Fault
+                | Tag::Struct
+                | Tag::Member
+                | Tag::Array
+                | Tag::Data
+        )
     }
 
     /// Whether this element gives a `<value>` its type.
@@ -173,32 +232,33 @@ impl Mark {
     }
 }
 
-/// One token of the XML-RPC grammar.
-#[derive(Debug)]
-pub(crate) enum Token<'a> {
+/// One token of the XML-RPC grammar. Small enough to travel in registers; the text of a
+/// [`Tok::Text`] is taken with [`Tokenizer::take_text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tok {
     Mark(Mark),
     /// Merged, decoded character data.
-    Text(Cow<'a, str>),
-}
-
-/// Where the tokenizer is in the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Doc {
-    /// Before the root element; `true` until the first event.
-    Prolog { first: bool },
-    /// Inside the root element.
-    Root,
-    /// After the root element closed.
-    Epilog,
+    Text,
 }
 
 /// Reads XML-RPC tokens from a byte slice.
 pub(crate) struct Tokenizer<'a> {
     reader: Reader<&'a [u8]>,
-    peeked: Option<(Token<'a>, u64)>,
-    /// Elements open right now.
-    open: usize,
-    doc: Doc,
+    /// The mark read after a text token (or by `peek_mark`), with its offset.
+    peeked: Option<(Mark, u64)>,
+    /// The text of the last [`Tok::Text`].
+    text: Cow<'a, str>,
+    /// Whether character data read now continues `text` rather than starting it.
+    merging: bool,
+    /// The offset of the event read last.
+    step_pos: u64,
+    /// The elements open right now, innermost last (quick-xml checks that end tags match
+    /// their start tags, so an end tag closes the last one).
+    stack: Vec<Tag>,
+    /// Whether the root element started.
+    root_seen: bool,
+    /// Whether any event was read.
+    started: bool,
     /// The byte offset of the token returned last.
     pos: u64,
 }
@@ -214,42 +274,52 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
-/// Byte classes for the raw-text scan: 0 plain, 1 CR, 2 forbidden control, 3 first byte of a
-/// three-byte sequence that may be U+FFFE or U+FFFF.
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 0x20 {
-        t[i] = 2;
-        i += 1;
-    }
-    t[b'\t' as usize] = 0;
-    t[b'\n' as usize] = 0;
-    t[b'\r' as usize] = 1;
-    t[0xEF] = 3;
-    t
-};
-
 /// Checks raw text (already valid UTF-8) against the XML 1.0 `Char` production; returns
 /// whether it holds a CR that end-of-line normalisation must replace.
 #[inline]
 fn scan_raw(s: &str) -> std::result::Result<bool, &'static str> {
+    // Fast pass without early exit per byte, so it vectorises: is there any byte that
+    // needs a closer look (a control other than TAB and LF, or the lead byte 0xEF)?
     let b = s.as_bytes();
-    let mut cr = false;
-    let mut i = 0;
-    while i < b.len() {
-        match CLASS[b[i] as usize] {
-            0 => {}
-            1 => cr = true,
-            2 => return Err("a control character XML does not allow"),
-            _ => {
-                // U+FFFE is EF BF BE, U+FFFF is EF BF BF.
-                if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) {
-                    return Err("the non-character U+FFFE or U+FFFF");
-                }
+    if b.len() < 16 {
+        for &c in b {
+            if (c < 0x20 && c != b'\t' && c != b'\n') || c == 0xEF {
+                return scan_slow(b);
             }
         }
-        i += 1;
+        return Ok(false);
+    }
+    let mut suspect = false;
+    for chunk in b.chunks(64) {
+        let mut f = false;
+        for &c in chunk {
+            f |= ((c < 0x20) & (c != b'\t') & (c != b'\n')) | (c == 0xEF);
+        }
+        if f {
+            suspect = true;
+            break;
+        }
+    }
+    if !suspect {
+        return Ok(false);
+    }
+    scan_slow(b)
+}
+
+#[cold]
+fn scan_slow(b: &[u8]) -> std::result::Result<bool, &'static str> {
+    let mut cr = false;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'\r' => cr = true,
+            b'\t' | b'\n' => {}
+            0..=0x1F => return Err("a control character XML does not allow"),
+            // U+FFFE is EF BF BE, U+FFFF is EF BF BF.
+            0xEF if b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) => {
+                return Err("the non-character U+FFFE or U+FFFF");
+            }
+            _ => {}
+        }
     }
     Ok(cr)
 }
@@ -270,10 +340,20 @@ fn normalize_eol(s: &str) -> String {
     out
 }
 
-/// A piece of character data: raw text (checked, normalised) or one resolved reference.
-enum Piece<'a> {
-    Str(Cow<'a, str>),
-    Char(char),
+/// What one quick-xml event means to the tokenizer.
+#[derive(Clone, Copy)]
+enum Step {
+    /// A mark to return.
+    Mark(Mark),
+    /// Character data, put in (or appended to) `Tokenizer::text`.
+    Piece,
+    /// Nothing: a comment, the XML declaration, whitespace outside the root.
+    Skip,
+}
+
+#[cold]
+fn syntax(msg: impl Into<String>, at: u64) -> Error {
+    Error::new(ErrorKind::Syntax, msg).at_offset(at)
 }
 
 impl<'a> Tokenizer<'a> {
@@ -289,8 +369,12 @@ impl<'a> Tokenizer<'a> {
         Tokenizer {
             reader,
             peeked: None,
-            open: 0,
-            doc: Doc::Prolog { first: true },
+            text: Cow::Borrowed(""),
+            merging: false,
+            step_pos: 0,
+            stack: Vec::with_capacity(16),
+            root_seen: false,
+            started: false,
             pos: 0,
         }
     }
@@ -303,14 +387,30 @@ impl<'a> Tokenizer<'a> {
 
     /// The next token.
     #[inline]
-    pub(crate) fn next(&mut self) -> Result<Token<'a>> {
-        if let Some((tok, pos)) = self.peeked.take() {
+    pub(crate) fn next(&mut self) -> Result<Tok> {
+        if let Some((m, pos)) = self.peeked.take() {
             self.pos = pos;
-            return Ok(tok);
+            return Ok(Tok::Mark(m));
         }
-        let (tok, pos) = self.read()?;
-        self.pos = pos;
-        Ok(tok)
+        self.read()
+    }
+
+    /// The text of the [`Tok::Text`] returned last.
+    #[inline]
+    pub(crate) fn take_text(&mut self) -> Cow<'a, str> {
+        std::mem::replace(&mut self.text, Cow::Borrowed(""))
+    }
+
+    /// The text of the [`Tok::Text`] returned last, left in place.
+    #[inline]
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Empties the text, for elements without character data.
+    #[inline]
+    pub(crate) fn clear_text(&mut self) {
+        self.text = Cow::Borrowed("");
     }
 
     /// The next token that is not whitespace text; other text is an error, as it stands
@@ -319,8 +419,8 @@ impl<'a> Tokenizer<'a> {
     pub(crate) fn next_mark(&mut self) -> Result<Mark> {
         loop {
             match self.next()? {
-                Token::Mark(m) => return Ok(m),
-                Token::Text(t) => self.check_ws(&t)?,
+                Tok::Mark(m) => return Ok(m),
+                Tok::Text => self.check_ws()?,
             }
         }
     }
@@ -328,38 +428,30 @@ impl<'a> Tokenizer<'a> {
     /// Like [`next_mark`](Self::next_mark) without consuming the mark.
     #[inline]
     pub(crate) fn peek_mark(&mut self) -> Result<Mark> {
-        loop {
-            match &self.peeked {
-                Some((Token::Mark(m), _)) => return Ok(*m),
-                Some((Token::Text(_), _)) => {
-                    if let Some((Token::Text(t), pos)) = self.peeked.take() {
-                        self.pos = pos;
-                        self.check_ws(&t)?;
-                    }
-                }
-                None => match self.read()? {
-                    // Reading text also reads (and keeps) the token after it.
-                    (Token::Text(t), pos) => {
-                        self.pos = pos;
-                        self.check_ws(&t)?;
-                    }
-                    mark => self.peeked = Some(mark),
-                },
-            }
+        if let Some((m, _)) = self.peeked {
+            return Ok(m);
         }
+        let m = self.next_mark()?;
+        self.peeked = Some((m, self.pos));
+        Ok(m)
     }
 
     #[inline]
-    fn check_ws(&self, t: &str) -> Result<()> {
-        if is_xml_ws(t) {
+    fn check_ws(&self) -> Result<()> {
+        if is_xml_ws(&self.text) {
             Ok(())
         } else {
-            Err(Error::new(
-                ErrorKind::Invalid,
-                "text where XML-RPC allows only elements",
-            )
-            .at_offset(self.pos))
+            Err(self.text_misplaced())
         }
+    }
+
+    #[cold]
+    fn text_misplaced(&self) -> Error {
+        Error::new(
+            ErrorKind::Invalid,
+            "text where XML-RPC allows only elements",
+        )
+        .at_offset(self.pos)
     }
 
     /// Checks the document ends here: nothing but whitespace and comments follow.
@@ -368,7 +460,10 @@ impl<'a> Tokenizer<'a> {
             Mark::Eof => Ok(()),
             other => Err(Error::new(
                 ErrorKind::Invalid,
-                format!("expected the end of the document, found {}", other.describe()),
+                format!(
+                    "expected the end of the document, found {}",
+                    other.describe()
+                ),
             )
             .at_offset(self.pos)),
         }
@@ -381,121 +476,168 @@ impl<'a> Tokenizer<'a> {
             .with_source(e)
     }
 
-    #[cold]
-    fn syntax(msg: impl Into<String>, at: u64) -> Error {
-        Error::new(ErrorKind::Syntax, msg).at_offset(at)
+    /// Reads the next event and classifies it. This is the one place that reads events.
+    #[inline(never)]
+    fn step(&mut self) -> Result<Step> {
+        let start = self.reader.buffer_position();
+        self.step_pos = start;
+        // The event is matched by reference: moving it out of the result makes the
+        // compiler copy it through the stack right after the reader wrote it, which stalls.
+        let result = self.reader.read_event();
+        let first = !std::mem::replace(&mut self.started, true);
+        let step = match &result {
+            Ok(Event::Start(e)) => {
+                let tag = self.start_tag(e, start)?;
+                self.stack.push(tag);
+                Step::Mark(Mark::Start(tag))
+            }
+            Ok(Event::End(_)) => {
+                // quick-xml matched the name against the open element.
+                let tag = self
+                    .stack
+                    .pop()
+                    .ok_or_else(|| syntax("an unmatched end tag", start))?;
+                Step::Mark(Mark::End(tag))
+            }
+            Ok(Event::Text(t)) => {
+                match self.stack.last() {
+                    None => {
+                        if !is_xml_ws(t) {
+                            return Err(syntax("text outside the root element", start));
+                        }
+                        return Ok(Step::Skip);
+                    }
+                    // Whitespace between elements is dropped here; other text is checked
+                    // for its characters first, so a syntax error wins.
+                    Some(top) if top.is_structural() && is_xml_ws(t) => return Ok(Step::Skip),
+                    _ => {}
+                }
+                match scan_raw(t) {
+                    Ok(false) if !self.merging => self.text = t.clone().into_inner(),
+                    Ok(false) => self.text.to_mut().push_str(t),
+                    Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
+                    Err(m) => return Err(syntax(m, start)),
+                }
+                Step::Piece
+            }
+            Ok(Event::Empty(e)) => {
+                let tag = self.start_tag(e, start)?;
+                Step::Mark(Mark::Empty(tag))
+            }
+            _ => match result {
+                Ok(other) => self.rare_event(other, start, first)?,
+                Err(e) => return Err(self.xml_error(e)),
+            },
+        };
+        Ok(step)
     }
 
-    /// Reads the next token from the reader.
-    fn read(&mut self) -> Result<(Token<'a>, u64)> {
-        loop {
-            let start = self.reader.buffer_position();
-            let event = self.reader.read_event().map_err(|e| self.xml_error(e))?;
-            let first = matches!(self.doc, Doc::Prolog { first: true });
-            if first {
-                self.doc = Doc::Prolog { first: false };
+    /// The events an XML-RPC message rarely or never holds.
+    #[cold]
+    fn rare_event(&mut self, event: Event<'a>, start: u64, first: bool) -> Result<Step> {
+        Ok(match event {
+            Event::Eof => {
+                if !self.stack.is_empty() {
+                    return Err(syntax("the document ends inside an element", start));
+                }
+                if !self.root_seen {
+                    return Err(syntax("the document has no root element", start));
+                }
+                Step::Mark(Mark::Eof)
             }
-            let piece = match event {
-                Event::Start(e) => {
-                    let tag = self.start_tag(&e, start)?;
-                    self.open += 1;
-                    return Ok((Token::Mark(Mark::Start(tag)), start));
+            Event::CData(c) => {
+                if self.stack.is_empty() {
+                    return Err(syntax("CDATA outside the root element", start));
                 }
-                Event::Empty(e) => {
-                    let tag = self.start_tag(&e, start)?;
-                    if self.open == 0 {
-                        self.doc = Doc::Epilog;
-                    }
-                    return Ok((Token::Mark(Mark::Empty(tag)), start));
+                let piece = raw_piece(c.into_inner(), start)?;
+                self.put_text(piece);
+                Step::Piece
+            }
+            Event::GeneralRef(r) => {
+                if self.stack.is_empty() {
+                    return Err(syntax("a reference outside the root element", start));
                 }
-                Event::End(e) => {
-                    let tag = Tag::from_local(e.local_name().as_ref()).ok_or_else(|| {
-                        Self::syntax("an end tag of an unknown element", start)
-                    })?;
-                    self.open = self.open.saturating_sub(1);
-                    if self.open == 0 {
-                        self.doc = Doc::Epilog;
-                    }
-                    return Ok((Token::Mark(Mark::End(tag)), start));
+                let c = Self::resolve(&r, start)?;
+                if self.merging {
+                    self.text.to_mut().push(c);
+                } else {
+                    self.text = Cow::Owned(c.to_string());
                 }
-                Event::Eof => {
-                    if self.open > 0 {
-                        return Err(Self::syntax("the document ends inside an element", start));
-                    }
-                    if self.doc != Doc::Epilog {
-                        return Err(Self::syntax("the document has no root element", start));
-                    }
-                    return Ok((Token::Mark(Mark::Eof), start));
+                Step::Piece
+            }
+            Event::Comment(c) => {
+                scan_raw(&c).map_err(|m| syntax(format!("{m} in a comment"), start))?;
+                Step::Skip
+            }
+            Event::Decl(d) => {
+                if !first {
+                    return Err(syntax(
+                        "an XML declaration that is not at the start of the document",
+                        start,
+                    ));
                 }
-                Event::Text(t) => {
-                    let raw = t.into_inner();
-                    self.raw_piece(raw, start)?
-                }
-                Event::CData(c) => {
-                    if self.open == 0 {
-                        return Err(Self::syntax("CDATA outside the root element", start));
-                    }
-                    self.raw_piece(c.into_inner(), start)?
-                }
-                Event::GeneralRef(r) => {
-                    if self.open == 0 {
-                        return Err(Self::syntax("a reference outside the root element", start));
-                    }
-                    Piece::Char(Self::resolve(&r, start)?)
-                }
-                Event::Comment(c) => {
-                    scan_raw(&c).map_err(|m| Self::syntax(format!("{m} in a comment"), start))?;
-                    continue;
-                }
-                Event::Decl(d) => {
-                    if !first {
-                        return Err(Self::syntax(
-                            "an XML declaration that is not at the start of the document",
+                if let Some(enc) = d.encoding() {
+                    let enc =
+                        enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
+                    let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
+                        .iter()
+                        .any(|n| enc.eq_ignore_ascii_case(n));
+                    if !ok {
+                        return Err(syntax(
+                            format!(
+                                "unsupported encoding `{}`: only UTF-8 is read",
+                                crate::de::truncate(&enc, 64)
+                            ),
                             start,
                         ));
                     }
-                    if let Some(enc) = d.encoding() {
-                        let enc = enc.map_err(|e| {
-                            Self::syntax(format!("malformed XML declaration: {e}"), start)
-                        })?;
-                        let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
-                            .iter()
-                            .any(|n| enc.eq_ignore_ascii_case(n));
-                        if !ok {
-                            return Err(Self::syntax(
-                                format!("unsupported encoding `{}`: only UTF-8 is read", enc),
-                                start,
-                            ));
-                        }
-                    }
-                    continue;
                 }
-                Event::PI(_) => {
-                    return Err(Self::syntax("processing instructions are not allowed", start));
-                }
-                Event::DocType(_) => {
-                    return Err(Self::syntax("a DOCTYPE is not allowed", start));
-                }
-            };
-            if self.open == 0 {
-                // Between the prolog, root and epilog only whitespace may stand.
-                match piece {
-                    Piece::Str(s) if is_xml_ws(&s) => continue,
-                    _ => return Err(Self::syntax("text outside the root element", start)),
-                }
+                Step::Skip
             }
-            return self.merge(piece, start);
+            Event::PI(_) => return Err(syntax("processing instructions are not allowed", start)),
+            Event::DocType(_) => return Err(syntax("a DOCTYPE is not allowed", start)),
+            Event::Start(_) | Event::End(_) | Event::Empty(_) | Event::Text(_) => {
+                return Err(syntax("unexpected event", start));
+            }
+        })
+    }
+
+    /// Reads the next token from the reader: a mark, or all the character data up to the
+    /// next mark (which is kept as the peeked one).
+    fn read(&mut self) -> Result<Tok> {
+        self.merging = false;
+        loop {
+            match self.step()? {
+                Step::Mark(m) => {
+                    self.pos = self.step_pos;
+                    return Ok(Tok::Mark(m));
+                }
+                Step::Piece => {
+                    self.pos = self.step_pos;
+                    break;
+                }
+                Step::Skip => {}
+            }
+        }
+        self.merging = true;
+        loop {
+            match self.step()? {
+                Step::Mark(m) => {
+                    self.peeked = Some((m, self.step_pos));
+                    return Ok(Tok::Text);
+                }
+                Step::Piece | Step::Skip => {}
+            }
         }
     }
 
-    /// Turns raw text into a piece: checks its characters and normalises line ends.
+    /// Starts or continues the text with a piece of character data.
     #[inline]
-    fn raw_piece(&self, raw: Cow<'a, str>, start: u64) -> Result<Piece<'a>> {
-        let cr = scan_raw(&raw).map_err(|m| Self::syntax(m, start))?;
-        if cr {
-            Ok(Piece::Str(Cow::Owned(normalize_eol(&raw))))
+    fn put_text(&mut self, piece: Cow<'a, str>) {
+        if self.merging {
+            self.text.to_mut().push_str(&piece);
         } else {
-            Ok(Piece::Str(raw))
+            self.text = piece;
         }
     }
 
@@ -504,12 +646,18 @@ impl<'a> Tokenizer<'a> {
         if name.starts_with('#') {
             match r.resolve_char_ref() {
                 Ok(Some(c)) if is_xml_char(c) => Ok(c),
-                Ok(_) => Err(Self::syntax(
-                    format!("the character reference `&{name};` is not an XML character"),
+                Ok(_) => Err(syntax(
+                    format!(
+                        "the character reference `&{};` is not an XML character",
+                        crate::de::truncate(name, 64)
+                    ),
                     start,
                 )),
-                Err(e) => Err(Self::syntax(
-                    format!("invalid character reference `&{name};`: {e}"),
+                Err(e) => Err(syntax(
+                    format!(
+                        "invalid character reference `&{};`: {e}",
+                        crate::de::truncate(name, 64)
+                    ),
                     start,
                 )),
             }
@@ -520,99 +668,28 @@ impl<'a> Tokenizer<'a> {
                 "amp" => Ok('&'),
                 "apos" => Ok('\''),
                 "quot" => Ok('"'),
-                _ => Err(Self::syntax(
-                    format!("undefined entity `&{}`", crate::de::truncate(name, 64)),
+                _ => Err(syntax(
+                    format!("undefined entity `&{};`", crate::de::truncate(name, 64)),
                     start,
                 )),
             }
         }
     }
 
-    /// Joins `first` with the text pieces that follow it; the first other token is kept
-    /// as the peeked one.
-    fn merge(&mut self, first: Piece<'a>, start: u64) -> Result<(Token<'a>, u64)> {
-        let mut acc: Option<String> = None;
-        let mut cur = first;
-        loop {
-            let at = self.reader.buffer_position();
-            let event = self.reader.read_event().map_err(|e| self.xml_error(e))?;
-            let next = match event {
-                Event::Text(t) => self.raw_piece(t.into_inner(), at)?,
-                Event::CData(c) => self.raw_piece(c.into_inner(), at)?,
-                Event::GeneralRef(r) => Piece::Char(Self::resolve(&r, at)?),
-                Event::Comment(c) => {
-                    scan_raw(&c).map_err(|m| Self::syntax(format!("{m} in a comment"), at))?;
-                    continue;
-                }
-                Event::Start(e) => {
-                    let tag = self.start_tag(&e, at)?;
-                    self.open += 1;
-                    self.peeked = Some((Token::Mark(Mark::Start(tag)), at));
-                    break;
-                }
-                Event::Empty(e) => {
-                    let tag = self.start_tag(&e, at)?;
-                    self.peeked = Some((Token::Mark(Mark::Empty(tag)), at));
-                    break;
-                }
-                Event::End(e) => {
-                    let tag = Tag::from_local(e.local_name().as_ref())
-                        .ok_or_else(|| Self::syntax("an end tag of an unknown element", at))?;
-                    self.open = self.open.saturating_sub(1);
-                    if self.open == 0 {
-                        self.doc = Doc::Epilog;
-                    }
-                    self.peeked = Some((Token::Mark(Mark::End(tag)), at));
-                    break;
-                }
-                Event::Eof => {
-                    return Err(Self::syntax("the document ends inside an element", at));
-                }
-                Event::Decl(_) => {
-                    return Err(Self::syntax(
-                        "an XML declaration that is not at the start of the document",
-                        at,
-                    ));
-                }
-                Event::PI(_) => {
-                    return Err(Self::syntax("processing instructions are not allowed", at));
-                }
-                Event::DocType(_) => return Err(Self::syntax("a DOCTYPE is not allowed", at)),
-            };
-            let buf = acc.get_or_insert_with(|| {
-                let mut s = String::new();
-                push_piece(&mut s, &cur);
-                s
-            });
-            push_piece(buf, &next);
-            cur = next;
-        }
-        let text = match (acc, cur) {
-            (Some(s), _) => Cow::Owned(s),
-            (None, Piece::Str(s)) => s,
-            (None, Piece::Char(c)) => Cow::Owned(c.to_string()),
-        };
-        Ok((Token::Text(text), start))
-    }
-
     /// The tag of a start or empty element; checks its attributes and the root rules.
     #[inline]
     fn start_tag(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Tag> {
-        if self.doc == Doc::Epilog {
-            return Err(Self::syntax("more than one root element", start));
+        if self.stack.is_empty() {
+            if self.root_seen {
+                return Err(syntax("more than one root element", start));
+            }
+            self.root_seen = true;
         }
-        if self.open == 0 {
-            self.doc = Doc::Root;
-        }
-        let local = e.local_name();
-        let local: &str = local.as_ref();
-        let tag = Tag::from_local(local).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Invalid,
-                format!("unknown element <{}>", crate::de::truncate(local, 64)),
-            )
-            .at_offset(start)
-        })?;
+        let name: &str = e.name().0;
+        let tag = match Tag::from_local(name) {
+            Some(t) => t,
+            None => Self::prefixed_tag(e, start)?,
+        };
         let raw = e.attributes_raw();
         if !raw.is_empty() && !is_xml_ws(raw) {
             Self::check_attributes(e, tag, start)?;
@@ -620,12 +697,27 @@ impl<'a> Tokenizer<'a> {
         Ok(tag)
     }
 
+    /// The tag of an element whose name has a namespace prefix (`ex:nil`), or an error for
+    /// an unknown element.
+    #[cold]
+    fn prefixed_tag(e: &BytesStart<'_>, start: u64) -> Result<Tag> {
+        let local = e.local_name();
+        let local: &str = local.as_ref();
+        Tag::from_local(local).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Invalid,
+                format!("unknown element <{}>", crate::de::truncate(local, 64)),
+            )
+            .at_offset(start)
+        })
+    }
+
     /// Only namespace declarations may stand on an element (Apache ws-xmlrpc declares the
     /// `ex` prefix on the root); any other attribute is an error.
     #[cold]
     fn check_attributes(e: &BytesStart<'_>, tag: Tag, start: u64) -> Result<()> {
         for attr in e.attributes() {
-            let attr = attr.map_err(|err| Self::syntax(format!("malformed attribute: {err}"), start))?;
+            let attr = attr.map_err(|err| syntax(format!("malformed attribute: {err}"), start))?;
             let key: &str = attr.key.as_ref();
             if key != "xmlns" && !key.starts_with("xmlns:") {
                 return Err(Error::new(
@@ -638,17 +730,19 @@ impl<'a> Tokenizer<'a> {
                 )
                 .at_offset(start));
             }
-            scan_raw(&attr.value)
-                .map_err(|m| Self::syntax(format!("{m} in an attribute"), start))?;
+            scan_raw(&attr.value).map_err(|m| syntax(format!("{m} in an attribute"), start))?;
         }
         Ok(())
     }
 }
 
-fn push_piece(s: &mut String, p: &Piece<'_>) {
-    match p {
-        Piece::Str(t) => s.push_str(t),
-        Piece::Char(c) => s.push(*c),
+/// Turns raw text into character data: checks its characters and normalises line ends.
+#[inline]
+fn raw_piece(raw: Cow<'_, str>, start: u64) -> Result<Cow<'_, str>> {
+    match scan_raw(&raw) {
+        Ok(false) => Ok(raw),
+        Ok(true) => Ok(Cow::Owned(normalize_eol(&raw))),
+        Err(m) => Err(syntax(m, start)),
     }
 }
 
@@ -661,16 +755,17 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match t.next()? {
-                Token::Mark(Mark::Eof) => return Ok(out),
-                Token::Mark(m) => out.push(m.describe()),
-                Token::Text(s) => out.push(format!("{s:?}")),
+                Tok::Mark(Mark::Eof) => return Ok(out),
+                Tok::Mark(m) => out.push(m.describe()),
+                Tok::Text => out.push(format!("{:?}", t.take_text())),
             }
         }
     }
 
     #[test]
     fn merges_text_and_references() {
-        let v = tokens("<string>a&amp;b&lt;&#13;<![CDATA[<&]]>&#x1F600;<!-- c -->z</string>").unwrap();
+        let v =
+            tokens("<string>a&amp;b&lt;&#13;<![CDATA[<&]]>&#x1F600;<!-- c -->z</string>").unwrap();
         assert_eq!(v, ["<string>", "\"a&b<\\r<&😀z\"", "</string>"]);
     }
 
@@ -678,8 +773,9 @@ mod tests {
     fn borrows_plain_text() {
         let mut t = Tokenizer::new(b"<string>plain</string>");
         t.next().unwrap();
-        match t.next().unwrap() {
-            Token::Text(Cow::Borrowed(s)) => assert_eq!(s, "plain"),
+        assert_eq!(t.next().unwrap(), Tok::Text);
+        match t.take_text() {
+            Cow::Borrowed(s) => assert_eq!(s, "plain"),
             other => panic!("{other:?}"),
         }
     }
@@ -692,7 +788,10 @@ mod tests {
 
     #[test]
     fn local_names_and_namespace_declarations() {
-        let v = tokens("<value xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions'><ex:nil/></value>").unwrap();
+        let v = tokens(
+            "<value xmlns:ex='http://ws.apache.org/xmlrpc/namespaces/extensions'><ex:nil/></value>",
+        )
+        .unwrap();
         assert_eq!(v, ["<value>", "<nil/>", "</value>"]);
     }
 
@@ -706,7 +805,10 @@ mod tests {
             ("", ErrorKind::Syntax),
             ("<value></data>", ErrorKind::Syntax),
             ("<value/><?xml version='1.0'?>", ErrorKind::Syntax),
-            ("<?xml version='1.0' encoding='ISO-8859-1'?><value/>", ErrorKind::Syntax),
+            (
+                "<?xml version='1.0' encoding='ISO-8859-1'?><value/>",
+                ErrorKind::Syntax,
+            ),
             ("<!DOCTYPE x><value/>", ErrorKind::Syntax),
             ("<?pi x?><value/>", ErrorKind::Syntax),
             ("<foo/>", ErrorKind::Invalid),
@@ -716,7 +818,50 @@ mod tests {
             assert_eq!(e.kind(), kind, "{xml}: {e}");
             assert!(e.offset().is_some(), "{xml}: {e}");
         }
-        assert!(tokens("<?xml version='1.0' encoding='utf-8'?>\n<!-- c --><value/>\n<!-- d -->\n").is_ok());
+        assert!(
+            tokens("<?xml version='1.0' encoding='utf-8'?>\n<!-- c --><value/>\n<!-- d -->\n")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn tag_names_match_exactly() {
+        for t in [
+            Tag::MethodCall,
+            Tag::MethodName,
+            Tag::MethodResponse,
+            Tag::Params,
+            Tag::Param,
+            Tag::Fault,
+            Tag::Value,
+            Tag::I4,
+            Tag::Int,
+            Tag::I8,
+            Tag::I1,
+            Tag::I2,
+            Tag::BigInteger,
+            Tag::Boolean,
+            Tag::String,
+            Tag::Double,
+            Tag::Float,
+            Tag::DateTime,
+            Tag::Base64,
+            Tag::Struct,
+            Tag::Member,
+            Tag::Name,
+            Tag::Array,
+            Tag::Data,
+            Tag::Nil,
+        ] {
+            assert_eq!(Tag::from_local(t.name()), Some(t));
+            let mut padded = t.name().to_owned();
+            padded.push('\0');
+            assert_eq!(Tag::from_local(&padded), None);
+            assert_eq!(Tag::from_local(&t.name()[1..]), None);
+        }
+        assert_eq!(Tag::from_local(""), None);
+        assert_eq!(Tag::from_local("Value"), None);
+        assert!(tokens("<value\0/>").is_err());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -198,10 +199,12 @@ enum Started {
 }
 
 /// One call's environment.
-pub(crate) struct CallEnv<'a> {
+pub(crate) struct CallEnv {
     pub(crate) peer: Option<SocketAddr>,
-    pub(crate) headers: &'a http::HeaderMap,
-    pub(crate) deadline: Instant,
+    pub(crate) headers: http::HeaderMap,
+    /// The end of the handler time for the whole request; `None`: the handler timeout
+    /// from the moment a call turns out not to finish at once.
+    pub(crate) deadline: Option<Instant>,
 }
 
 impl Registry {
@@ -210,7 +213,7 @@ impl Registry {
         &self,
         body: &[u8],
         settings: &DispatchSettings,
-        env: CallEnv<'_>,
+        env: CallEnv,
     ) -> Vec<u8> {
         let call = match parse_call(body, &settings.codec) {
             Ok(call) => call,
@@ -222,11 +225,13 @@ impl Registry {
         let name = call.name;
         let result = if name == MULTICALL && self.multicall {
             let span = tracing::debug_span!("xmlrpc.call", method = MULTICALL);
-            let started = std::time::Instant::now();
-            let r = self
-                .multicall(call.params, settings, &env)
-                .instrument(span.clone())
-                .await;
+            let started = timer();
+            // Boxed: the multicall state stays out of every plain call's future.
+            let r = Box::pin(
+                self.multicall(call.params, settings, &env)
+                    .instrument(span.clone()),
+            )
+            .await;
             span.in_scope(|| log_outcome(&r, started));
             r
         } else {
@@ -234,7 +239,9 @@ impl Registry {
                 params: Some(call.params),
                 body,
             };
-            self.call_one(&name, source, settings, &env).await
+            let ctx = Context::new(env.peer, env.headers, &*name);
+            self.call_one(&name, source, settings, ctx, env.deadline)
+                .await
         };
         match result {
             Ok(value_xml) => encode_response_fragment(&value_xml),
@@ -249,15 +256,15 @@ impl Registry {
         name: &str,
         source: Source<'_>,
         settings: &DispatchSettings,
-        env: &CallEnv<'_>,
+        ctx: Context,
+        deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Fault> {
         let span = tracing::debug_span!("xmlrpc.call", method = name);
-        let started = std::time::Instant::now();
-        let ctx = Context::new(env.peer, env.headers.clone(), name);
+        let started = timer();
         let result = async {
             match self.start(name, source, settings, &ctx) {
                 Started::Done(r) => r,
-                Started::Running(fut) => run(fut, ctx, env.deadline, settings).await,
+                Started::Running(fut) => run(fut, ctx, deadline, settings).await,
             }
         }
         .instrument(span.clone())
@@ -393,7 +400,7 @@ impl Registry {
         &self,
         params: Params<'_>,
         settings: &DispatchSettings,
-        env: &CallEnv<'_>,
+        env: &CallEnv,
     ) -> Result<Vec<u8>, Fault> {
         let mut values = params.into_values().map_err(|e| e.to_fault())?;
         let calls = match (values.pop(), values.is_empty()) {
@@ -414,6 +421,9 @@ impl Registry {
                 ),
             ));
         }
+        let deadline = env
+            .deadline
+            .unwrap_or_else(|| Instant::now() + settings.handler_timeout);
         let mut out = Vec::with_capacity(64 + calls.len() * 64);
         out.extend_from_slice(b"<value><array><data>");
         for call in calls {
@@ -425,7 +435,8 @@ impl Registry {
                 )),
                 Ok((name, params)) => {
                     let source = Source::Values(Some(params));
-                    Box::pin(self.call_one(&name, source, settings, env)).await
+                    let ctx = Context::new(env.peer, env.headers.clone(), &*name);
+                    Box::pin(self.call_one(&name, source, settings, ctx, Some(deadline))).await
                 }
             };
             match result {
@@ -514,14 +525,27 @@ fn start_service(entry: &Entry, local: &str, params: Params<'_>, ctx: &Context) 
 async fn run(
     fut: CallFuture,
     ctx: Context,
-    deadline: Instant,
+    deadline: Option<Instant>,
     settings: &DispatchSettings,
 ) -> Result<Vec<u8>, Fault> {
     let method = ctx.method().to_owned();
-    let guarded = CatchUnwind::new(ctx.scope(tokio::time::timeout_at(deadline, fut)));
-    match guarded.await {
+    let mut guarded = std::pin::pin!(CatchUnwind::new(ctx.scope(fut)));
+    // A call that finishes at its first poll does not arm the deadline timer.
+    let first = std::future::poll_fn(|cx| match guarded.as_mut().poll(cx) {
+        Poll::Ready(r) => Poll::Ready(Some(r)),
+        Poll::Pending => Poll::Ready(None),
+    })
+    .await;
+    let outcome = match first {
+        Some(r) => Ok(r),
+        None => {
+            let deadline = deadline.unwrap_or_else(|| Instant::now() + settings.handler_timeout);
+            tokio::time::timeout_at(deadline, guarded).await
+        }
+    };
+    match outcome {
         Ok(Ok(result)) => result,
-        Ok(Err(_elapsed)) => {
+        Err(_elapsed) => {
             tracing::warn!(method, "handler timed out");
             Err(Fault::new(
                 fault::TIMEOUT,
@@ -531,7 +555,7 @@ async fn run(
                 ),
             ))
         }
-        Err(payload) => {
+        Ok(Err(payload)) => {
             tracing::error!(
                 panic = panic_message(&*payload),
                 method,
@@ -542,7 +566,15 @@ async fn run(
     }
 }
 
-fn log_outcome(result: &Result<Vec<u8>, Fault>, started: std::time::Instant) {
+/// The start time of a call, taken only when its outcome will be logged.
+fn timer() -> Option<std::time::Instant> {
+    tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now)
+}
+
+fn log_outcome(result: &Result<Vec<u8>, Fault>, started: Option<std::time::Instant>) {
+    let Some(started) = started else {
+        return;
+    };
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     match result {
         Ok(_) => tracing::debug!(duration_us = micros, outcome = "ok", "call finished"),

@@ -128,11 +128,17 @@ impl Shared {
             return res;
         };
 
-        let collected = tokio::time::timeout(
-            self.body_timeout,
-            Limited::new(body, self.max_body).collect(),
-        )
+        // A body already received is taken without arming the deadline timer.
+        let mut collect = std::pin::pin!(Limited::new(body, self.max_body).collect());
+        let first = std::future::poll_fn(|cx| match collect.as_mut().poll(cx) {
+            Poll::Ready(r) => Poll::Ready(Some(r)),
+            Poll::Pending => Poll::Ready(None),
+        })
         .await;
+        let collected = match first {
+            Some(r) => Ok(r),
+            None => tokio::time::timeout(self.body_timeout, collect).await,
+        };
         let raw = match collected {
             Ok(Ok(c)) => c.to_bytes(),
             Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
@@ -179,11 +185,14 @@ impl Shared {
             _ => raw,
         };
 
-        let gzip_reply = self.gzip_threshold.is_some() && accepts_gzip(&parts.headers);
+        let gzip_over = match self.gzip_threshold {
+            Some(threshold) if accepts_gzip(&parts.headers) => threshold,
+            _ => usize::MAX,
+        };
         let env = CallEnv {
             peer,
-            headers: &parts.headers,
-            deadline: tokio::time::Instant::now() + self.dispatch.handler_timeout,
+            headers: parts.headers,
+            deadline: None,
         };
         let xml = self.registry.answer(&body, &self.dispatch, env).await;
         drop(permit);
@@ -191,14 +200,13 @@ impl Shared {
         let mut res = Response::new(Full::new(Bytes::new()));
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, TEXT_XML.clone());
-        let payload = match self.gzip_threshold {
-            Some(threshold) if gzip_reply && xml.len() > threshold => {
-                h.insert(header::CONTENT_ENCODING, GZIP.clone());
-                gzip_fast(&xml)
-            }
-            _ => xml,
+        let payload = if xml.len() > gzip_over {
+            h.insert(header::CONTENT_ENCODING, GZIP.clone());
+            gzip_fast(&xml)
+        } else {
+            xml
         };
-        h.insert(header::CONTENT_LENGTH, HeaderValue::from(payload.len()));
+        // hyper writes Content-Length from the body's exact size.
         *res.body_mut() = Full::new(Bytes::from(payload));
         res
     }
@@ -212,12 +220,15 @@ impl Shared {
 /// concerns (header timeout, connection cap, graceful shutdown) belong to the stack it is
 /// mounted in. The client address is read from a [`SocketAddr`] request extension when one
 /// is present (insert it in your accept loop for [`Context::peer_addr`](super::Context::peer_addr)).
+/// The path check still applies to the request's path: serve the route's path with
+/// [`paths`](super::ServerBuilder::paths), or pass an empty list to answer whatever the
+/// router sends.
 ///
 /// ```no_run
 /// # async fn f(svc: impl rpc_runtime::Service) -> Result<(), Box<dyn std::error::Error>> {
 /// use rpc_runtime::server::Server;
-/// let rpc = Server::builder().service(svc).into_service()?;
-/// // axum: Router::new().route_service("/RPC2", rpc)
+/// let rpc = Server::builder().service(svc).paths(["/api/xmlrpc"]).into_service()?;
+/// // axum: Router::new().route_service("/api/xmlrpc", rpc)
 /// # let _ = rpc; Ok(()) }
 /// ```
 #[derive(Clone)]

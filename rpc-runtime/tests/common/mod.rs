@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use rpc_runtime::server::{Server, ServerBuilder};
 use rpc_runtime::service::CallFuture;
-use rpc_runtime::{to_vec, Context, Fault, MethodInfo, Params, Service};
+use rpc_runtime::{Context, Fault, MethodInfo, Params, Service, to_vec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::oneshot;
@@ -110,7 +110,11 @@ impl Service for TestService {
         ]
     }
 
-    fn call(self: Arc<Self>, method: &str, mut params: Params<'_>) -> Option<Result<CallFuture, Fault>> {
+    fn call(
+        self: Arc<Self>,
+        method: &str,
+        mut params: Params<'_>,
+    ) -> Option<Result<CallFuture, Fault>> {
         self.probe.calls.fetch_add(1, Ordering::SeqCst);
         if let Some(ctx) = Context::try_current()
             && let Some(peer) = ctx.peer_addr()
@@ -133,14 +137,14 @@ impl Service for TestService {
             };
         }
         Some(Ok(match method {
-            "add" => {
+            "add" | "plus" => {
                 let a: i32 = arg!();
                 let b: i32 = arg!();
                 done!();
                 ready(a.wrapping_add(b))
             }
             "echo" => {
-                let v: String = arg!(); // PENDING_VALUE_DE: rpc_runtime::Value
+                let v: rpc_runtime::Value = arg!();
                 done!();
                 ready(v)
             }
@@ -261,12 +265,18 @@ pub async fn read_head(stream: &mut TcpStream) -> std::io::Result<RawResponse> {
 }
 
 async fn read_response_to(stream: &mut TcpStream, head_only: bool) -> std::io::Result<RawResponse> {
-    tokio::time::timeout(Duration::from_secs(10), read_response_inner(stream, head_only))
-        .await
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no response in 10 s"))?
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        read_response_inner(stream, head_only),
+    )
+    .await
+    .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "no response in 10 s"))?
 }
 
-async fn read_response_inner(stream: &mut TcpStream, head_only: bool) -> std::io::Result<RawResponse> {
+async fn read_response_inner(
+    stream: &mut TcpStream,
+    head_only: bool,
+) -> std::io::Result<RawResponse> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -277,7 +287,10 @@ async fn read_response_inner(stream: &mut TcpStream, head_only: bool) -> std::io
         if n == 0 {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
-                format!("closed before a full head: {:?}", String::from_utf8_lossy(&buf)),
+                format!(
+                    "closed before a full head: {:?}",
+                    String::from_utf8_lossy(&buf)
+                ),
             ));
         }
         buf.extend_from_slice(&chunk[..n]);
@@ -337,9 +350,13 @@ pub fn post(path: &str, extra: &str, body: &[u8]) -> Vec<u8> {
 
 /// A `<methodCall>` with `<int>` parameters.
 pub fn call_ints(method: &str, ints: &[i32]) -> Vec<u8> {
-    let mut s = format!("<?xml version='1.0'?>\n<methodCall>\n<methodName>{method}</methodName>\n<params>\n");
+    let mut s = format!(
+        "<?xml version='1.0'?>\n<methodCall>\n<methodName>{method}</methodName>\n<params>\n"
+    );
     for i in ints {
-        s.push_str(&format!("<param>\n<value><int>{i}</int></value>\n</param>\n"));
+        s.push_str(&format!(
+            "<param>\n<value><int>{i}</int></value>\n</param>\n"
+        ));
     }
     s.push_str("</params>\n</methodCall>\n");
     s.into_bytes()

@@ -1,0 +1,4 @@
+#[rpc_runtime::service]
+pub struct Calculator;
+
+fn main() {}
