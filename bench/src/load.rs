@@ -77,8 +77,14 @@ impl Conn {
     async fn exchange_inner(&mut self, request: &[u8]) -> io::Result<Reply> {
         self.open().await?;
         let stream = self.stream.as_mut().expect("opened");
-        stream.write_all(request).await?;
+        let written = stream.write_all(request).await;
         let reply = read_reply(stream, &mut self.buf).await;
+        // A server may refuse a request before reading all of it (413 on the
+        // Content-Length) and close: its reply, when one arrived, is the outcome.
+        let reply = match (written, reply) {
+            (Ok(()), reply) | (Err(_), reply @ Ok(_)) => reply,
+            (Err(e), Err(_)) => Err(e),
+        };
         match reply {
             Ok(reply) => {
                 if reply.close {

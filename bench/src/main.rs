@@ -5,6 +5,7 @@
 //! ```text
 //! rpc-bench suite [--secs S] [--warmup S] [--rounds N] [--conns N] [--idle N]
 //!                 [--big BYTES] [--server-core CORE] [--codec-rounds N] [--out FILE]
+//!                 [--only codec,load,clients,idle,big]
 //! rpc-bench serve bare small|medium     a hyper server answering a fixed reply
 //! rpc-bench serve framework [--max-body BYTES]
 //! rpc-bench serve dxr
@@ -86,6 +87,10 @@ fn main() -> ExitCode {
                 big: opts.get("--big").unwrap_or(d.big),
                 server_core: opts.get("--server-core").unwrap_or(d.server_core),
                 codec_rounds: opts.get("--codec-rounds").unwrap_or(d.codec_rounds),
+                only: opts
+                    .get::<String>("--only")
+                    .map(|s| s.split(',').map(str::to_owned).collect())
+                    .unwrap_or_default(),
             };
             match suite::run(&settings) {
                 Ok(report) => {
