@@ -112,9 +112,13 @@ const TAIL: &[u8] = b"</param></params></methodResponse>";
 /// the value in place (one move of the bytes within the buffer) instead of into a second
 /// buffer, so a large result is held once, not twice, while its reply is framed.
 pub(crate) fn encode_response_fragment_owned(mut value_xml: Vec<u8>) -> Vec<u8> {
-    let head_len = DECLARATION.len() + HEAD.len();
-    value_xml.reserve_exact(head_len + TAIL.len());
-    value_xml.splice(0..0, DECLARATION.iter().chain(HEAD).copied());
+    let head = DECLARATION.len() + HEAD.len();
+    let len = value_xml.len();
+    value_xml.reserve_exact(head + TAIL.len());
+    value_xml.resize(head + len, 0);
+    value_xml.copy_within(..len, head);
+    value_xml[..DECLARATION.len()].copy_from_slice(DECLARATION);
+    value_xml[DECLARATION.len()..head].copy_from_slice(HEAD);
     value_xml.extend_from_slice(TAIL);
     value_xml
 }
