@@ -154,10 +154,7 @@ pub async fn run(
                         let client = Rc::clone(&client);
                         let items = Rc::clone(&items);
                         async move {
-                            match client
-                                .call::<_, Vec<Item>>("echo", (items.to_vec(),))
-                                .await
-                            {
+                            match client.call::<_, Vec<Item>>("echo", (items.to_vec(),)).await {
                                 Ok(back) if back == *items => Ok(()),
                                 Ok(_) => Err("echo gave other items".to_owned()),
                                 Err(e) => Err(format!("echo failed: {e}")),

@@ -118,7 +118,11 @@ pub fn cases() -> Vec<Case> {
 pub fn check() {
     let medium = Workload::Medium.body();
     let items = crate::payload::items(100);
-    assert_eq!(ours_typed(&medium), items, "this framework read other items");
+    assert_eq!(
+        ours_typed(&medium),
+        items,
+        "this framework read other items"
+    );
     assert_eq!(dxr_typed(&medium), items, "dxr read other items");
     assert_eq!(
         ours_value(&medium),

@@ -69,7 +69,10 @@ impl Conn {
             Ok(outcome) => outcome,
             Err(_) => {
                 self.stream = None;
-                Err(io::Error::new(io::ErrorKind::TimedOut, "no reply within 30 s"))
+                Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "no reply within 30 s",
+                ))
             }
         }
     }

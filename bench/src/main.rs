@@ -95,11 +95,11 @@ fn main() -> ExitCode {
             match suite::run(&settings) {
                 Ok(report) => {
                     println!("{report}");
-                    if let Some(path) = opts.get::<String>("--out") {
-                        if let Err(e) = std::fs::write(&path, &report) {
-                            eprintln!("cannot write {path}: {e}");
-                            return ExitCode::FAILURE;
-                        }
+                    if let Some(path) = opts.get::<String>("--out")
+                        && let Err(e) = std::fs::write(&path, &report)
+                    {
+                        eprintln!("cannot write {path}: {e}");
+                        return ExitCode::FAILURE;
                     }
                     ExitCode::SUCCESS
                 }
@@ -112,7 +112,8 @@ fn main() -> ExitCode {
         Some("load") => {
             let (Some(port), Some(workload)) = (
                 opts.get::<u16>("--port"),
-                opts.get::<String>("--workload").and_then(|w| Workload::parse(&w)),
+                opts.get::<String>("--workload")
+                    .and_then(|w| Workload::parse(&w)),
             ) else {
                 return usage();
             };

@@ -117,6 +117,8 @@ pub fn dxr() {
             .build();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         announce(listener.local_addr().expect("addr"));
-        dxr_server::axum::serve(listener, route).await.expect("serve");
+        dxr_server::axum::serve(listener, route)
+            .await
+            .expect("serve");
     });
 }

@@ -330,7 +330,10 @@ async fn client_section(
     for workload in [Workload::Small, Workload::Medium] {
         let bare = start(Kind::Bare, workload, settings, &[])?;
         for (label, which) in [
-            ("generated client (this framework)", clients::Which::Framework),
+            (
+                "generated client (this framework)",
+                clients::Which::Framework,
+            ),
             ("dxr_client 0.9 (reqwest)", clients::Which::Dxr),
         ] {
             let mut best: Option<LoadResult> = None;
@@ -444,11 +447,7 @@ async fn idle_section(settings: &Settings, out: &mut String) -> io::Result<Vec<(
         let (before, after) = idle_one(kind, settings).await?;
         let kib = after.saturating_sub(before) as f64 / settings.idle as f64;
         eprintln!("  idle {:<32} {before} KiB -> {after} KiB", kind.label());
-        let _ = writeln!(
-            out,
-            "| {} | {before} | {after} | {kib:.1} |",
-            kind.label()
-        );
+        let _ = writeln!(out, "| {} | {before} | {after} | {kib:.1} |", kind.label());
         per.push((kind, kib));
     }
     let _ = writeln!(
@@ -506,13 +505,18 @@ async fn big_section(settings: &Settings, out: &mut String) -> io::Result<Vec<Bi
         let before = rss_kib(proc.pid(), "VmRSS:");
         let mut conn = Conn::new(proc.addr());
         let outcome = match conn.exchange(&request).await {
-            Ok(reply) if reply.status == 200 && kind == Kind::Bare => {
-                "200, fixed reply".to_owned()
-            }
+            Ok(reply) if reply.status == 200 && kind == Kind::Bare => "200, fixed reply".to_owned(),
             Ok(reply) if reply.status == 200 => {
-                match parse_response::<Vec<Item>>(&reply.body, &Config::DEFAULT.max_size(usize::MAX)) {
+                match parse_response::<Vec<Item>>(
+                    &reply.body,
+                    &Config::DEFAULT.max_size(usize::MAX),
+                ) {
                     Ok(Ok(back)) if back == list => {
-                        format!("200, {} items echoed ({} bytes)", back.len(), reply.body.len())
+                        format!(
+                            "200, {} items echoed ({} bytes)",
+                            back.len(),
+                            reply.body.len()
+                        )
                     }
                     Ok(Ok(_)) => "200, other items".to_owned(),
                     Ok(Err(fault)) => format!("fault {}: {}", fault.code, fault.string),
