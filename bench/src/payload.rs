@@ -40,7 +40,7 @@ pub fn load(name: &str) -> Vec<u8> {
     panic!("cannot read {name} from any of {dirs:?}");
 }
 
-/// The body of `medium.xml` as the bench's workloads know it.
+/// A request the load is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Workload {
     /// `add(5, 10)`, 185 bytes.
