@@ -34,7 +34,10 @@ pub fn parse_call(data: &[u8]) {
     let again = rpc_runtime::parse_call(&doc, &config).expect("written call reads back");
     assert_eq!(again.name, name);
     assert_eq!(
-        again.params.into_values().expect("written params read back"),
+        again
+            .params
+            .into_values()
+            .expect("written params read back"),
         values
     );
 }

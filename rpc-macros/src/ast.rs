@@ -3,6 +3,7 @@
 //! lowering; rules across items are in `check.rs`.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
     Attribute, FnArg, Ident, ItemTrait, LitStr, Pat, ReturnType, TraitItem, TraitItemFn, Type,
@@ -27,6 +28,10 @@ pub(crate) struct Service<'a> {
     pub(crate) methods: Vec<Method<'a>>,
     /// The namespace literal, to point errors at.
     pub(crate) namespace_lit: Option<LitStr>,
+    /// The trait's `#[cfg]` attributes, for every generated item.
+    pub(crate) cfgs: Vec<&'a Attribute>,
+    /// The trait's `#[deprecated]` attributes, for the generated types.
+    pub(crate) deprecated: Vec<&'a Attribute>,
 }
 
 /// One method.
@@ -129,8 +134,20 @@ impl<'a> Service<'a> {
                 other => cx.error_spanned_by(other, "a service trait holds only methods"),
             }
         }
+        let cfgs = original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"))
+            .collect();
+        let deprecated = original
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("deprecated"))
+            .collect();
         Service {
             original,
+            cfgs,
+            deprecated,
             krate,
             namespace,
             client,
@@ -183,7 +200,7 @@ impl<'a> Method<'a> {
                 }
             }
             None => WireName {
-                value: join(&sig.ident.to_string()),
+                value: join(&sig.ident.unraw().to_string()),
                 span: sig.ident.span(),
             },
         };
@@ -243,6 +260,14 @@ fn lower_params<'a>(cx: &Ctxt, inputs: syn::punctuated::Iter<'a, FnArg>) -> Vec<
             cx.error_spanned_by(a, "`#[rpc]` is not supported on parameters");
         }
         let ident = match &*pt.pat {
+            // Generated code names its locals `__..`; a parameter could shadow them.
+            Pat::Ident(p) if p.ident.to_string().starts_with("__") => {
+                cx.error_spanned_by(
+                    &p.ident,
+                    "parameter names starting with `__` are reserved for the generated code",
+                );
+                p.ident.clone()
+            }
             Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => p.ident.clone(),
             other => {
                 cx.error_spanned_by(
@@ -338,7 +363,7 @@ fn help_text(docs: &[&Attribute]) -> String {
                 ..
             }) = &nv.value
         {
-            lines.extend(s.value().lines().map(|l| l.trim().to_owned()));
+            lines.extend(s.value().split('\n').map(|l| l.trim().to_owned()));
         }
     }
     lines.join("\n").trim().to_owned()
@@ -376,6 +401,11 @@ fn check_type(cx: &Ctxt, ty: &Type, what: &str) {
             format!(
                 "a {what} type cannot be a reference: values are sent by value (use `String` for `&str`, `Vec<T>` for `&[T]`)"
             ),
+        ),
+        Type::ImplTrait(i) if what == "return" => cx.error_spanned_by(
+            i,
+            "a return type must be a concrete type, not `impl Trait`; \
+             for a method that returns a future, write `async fn`",
         ),
         Type::ImplTrait(i) => cx.error_spanned_by(
             i,
@@ -417,4 +447,108 @@ fn last_segment(ty: &Type) -> Option<(String, Vec<&syn::GenericArgument>)> {
         _ => Vec::new(),
     };
     Some((seg.ident.to_string(), args))
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::parse_quote;
+
+    use super::*;
+
+    fn lower(item: &ItemTrait, f: impl FnOnce(&Service<'_>)) {
+        let cx = Ctxt::new();
+        let service = Service::from_syn(&cx, item, ServiceArgs::default());
+        f(&service);
+        cx.check().expect("no errors");
+    }
+
+    #[test]
+    fn only_trailing_options_are_optional() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                fn f(&self, a: Option<i32>, b: i32, c: Option<i32>, d: std::option::Option<u8>);
+                fn g(&self, a: Option<i32>);
+                fn h(&self, a: i32);
+            }
+        };
+        lower(&item, |s| {
+            let optional = |m: usize| {
+                s.methods[m]
+                    .params
+                    .iter()
+                    .map(|p| p.optional)
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(optional(0), [false, false, true, true]);
+            assert_eq!(optional(1), [true]);
+            assert_eq!(optional(2), [false]);
+        });
+    }
+
+    #[test]
+    fn results_are_recognised_by_their_last_segment() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                fn a(&self) -> Result<i32, E>;
+                fn b(&self) -> std::result::Result<i32, E>;
+                fn c(&self) -> io::Result<i32>;
+                fn d(&self);
+            }
+        };
+        lower(&item, |s| {
+            let has_err: Vec<bool> = s.methods.iter().map(|m| m.output.err.is_some()).collect();
+            assert_eq!(has_err, [true, true, false, false]);
+            let unit = &s.methods[3].output.ok;
+            assert_eq!(quote::quote!(#unit).to_string(), "()");
+        });
+    }
+
+    #[test]
+    fn help_is_the_trimmed_doc_comment() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                ///
+                ///   Adds two numbers.
+                ///
+                /// Overflow wraps.
+                ///
+                #[doc = "Last line."]
+                fn add(&self, a: i32, b: i32) -> i32;
+                fn bare(&self);
+            }
+        };
+        lower(&item, |s| {
+            assert_eq!(
+                s.methods[0].help,
+                "Adds two numbers.\n\nOverflow wraps.\n\nLast line."
+            );
+            assert_eq!(s.methods[1].help, "");
+        });
+    }
+
+    #[test]
+    fn wire_names() {
+        let item: ItemTrait = parse_quote! {
+            trait T {
+                fn r#type(&self);
+                #[rpc(name = "a.b", aliases = ["x", "y.z"])]
+                fn renamed(&self);
+            }
+        };
+        let cx = Ctxt::new();
+        let args = ServiceArgs {
+            namespace: Some(parse_quote!("ns")),
+            ..ServiceArgs::default()
+        };
+        let service = Service::from_syn(&cx, &item, args);
+        assert_eq!(service.methods[0].name.value, "ns.type");
+        assert_eq!(service.methods[1].name.value, "ns.a.b");
+        let aliases: Vec<&str> = service.methods[1]
+            .aliases
+            .iter()
+            .map(|a| a.value.as_str())
+            .collect();
+        assert_eq!(aliases, ["x", "y.z"]);
+        cx.check().expect("no errors");
+    }
 }

@@ -74,7 +74,9 @@ fn render(service: &Service<'_>) -> TokenStream {
             let method = m.ident;
             quote!(#(#cfgs)* let _ = <__S as #ident>::#method;)
         });
+        let carried = &service.cfgs;
         quote! {
+            #(#carried)*
             const _: () = {
                 #[allow(dead_code, deprecated)]
                 fn __described_by<__S: #ident>() {

@@ -53,15 +53,12 @@ fn medium_items() -> Vec<Item> {
         .collect()
 }
 
-/// A bench input: from the shared research directory when present, else the copy kept in
-/// `benches/data/`.
+/// A bench input, from `benches/data/`.
 fn load(name: &str) -> Vec<u8> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let shared = manifest.join("../../shared/bench").join(name);
-    let local = manifest.join("benches/data").join(name);
-    std::fs::read(&shared)
-        .or_else(|_| std::fs::read(&local))
-        .unwrap_or_else(|e| panic!("cannot read {name} from {shared:?} or {local:?}: {e}"))
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("benches/data")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {path:?}: {e}"))
 }
 
 fn baseline(xml: &[u8]) -> usize {

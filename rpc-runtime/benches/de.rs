@@ -9,8 +9,8 @@ use quick_xml::events::Event;
 use rpc_runtime::{Config, Value, parse_call};
 use serde::Deserialize;
 
-const MEDIUM: &[u8] = include_bytes!("../../../shared/bench/medium.xml");
-const SMALL: &[u8] = include_bytes!("../../../shared/bench/small.xml");
+const MEDIUM: &[u8] = include_bytes!("data/medium.xml");
+const SMALL: &[u8] = include_bytes!("data/small.xml");
 
 #[derive(Deserialize)]
 #[allow(dead_code)]

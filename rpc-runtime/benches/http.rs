@@ -21,7 +21,7 @@ use rpc_runtime::{Fault, MethodInfo, Params, Service, to_vec};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-/// `/work/shared/bench/small.xml`: the `add(5, 10)` call as Python's `xmlrpc.client` writes it.
+/// `benches/data/small.xml`: the `add(5, 10)` call as Python's `xmlrpc.client` writes it.
 const SMALL_XML: &[u8] = b"<?xml version='1.0'?>\n<methodCall>\n<methodName>add</methodName>\n<params>\n<param>\n<value><int>5</int></value>\n</param>\n<param>\n<value><int>10</int></value>\n</param>\n</params>\n</methodCall>\n";
 
 const CONNECTIONS: usize = 32;
@@ -229,9 +229,11 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(10)
         .max(1);
-    if let Ok(file) = std::fs::read("/work/shared/bench/small.xml") {
-        assert_eq!(file, SMALL_XML, "small.xml changed");
-    }
+    assert_eq!(
+        include_bytes!("data/small.xml").as_slice(),
+        SMALL_XML,
+        "benches/data/small.xml changed"
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -42,7 +42,9 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         _ => 0,
     }
@@ -126,7 +128,9 @@ impl DateTime {
                 format!("invalid dateTime.iso8601 `{}`", truncate(text)),
             )
         };
-        let s = text.trim_matches(|c: char| c.is_ascii_whitespace()).as_bytes();
+        let s = text
+            .trim_matches(|c: char| c.is_ascii_whitespace())
+            .as_bytes();
         let mut p = Cursor { s, i: 0 };
         let year = p.digits(4).ok_or_else(bad)? as u16;
         let dashed = p.eat(b'-');
@@ -262,10 +266,19 @@ mod chrono_impls {
     impl From<DateTime> for NaiveDateTime {
         fn from(d: DateTime) -> Self {
             // A leap second maps to 59 seconds plus one second of nanoseconds, chrono's form.
-            let (sec, nano) = if d.second == 60 { (59, 1_000_000_000) } else { (d.second, 0) };
+            let (sec, nano) = if d.second == 60 {
+                (59, 1_000_000_000)
+            } else {
+                (d.second, 0)
+            };
             NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
                 .and_then(|date| {
-                    date.and_hms_nano_opt(u32::from(d.hour), u32::from(d.minute), u32::from(sec), nano)
+                    date.and_hms_nano_opt(
+                        u32::from(d.hour),
+                        u32::from(d.minute),
+                        u32::from(sec),
+                        nano,
+                    )
                 })
                 .expect("DateTime fields are validated on construction")
         }
@@ -287,7 +300,12 @@ mod chrono_impls {
                     d.second() as u8 + u8::from(leap),
                 )
             })
-            .ok_or_else(|| crate::Error::new(crate::ErrorKind::Encode, format!("{d} is outside the years 0..=9999 of dateTime.iso8601")))
+            .ok_or_else(|| {
+                crate::Error::new(
+                    crate::ErrorKind::Encode,
+                    format!("{d} is outside the years 0..=9999 of dateTime.iso8601"),
+                )
+            })
         }
     }
 }
@@ -300,7 +318,8 @@ mod time_impls {
     impl From<DateTime> for PrimitiveDateTime {
         fn from(d: DateTime) -> Self {
             let month = Month::try_from(d.month).expect("validated month");
-            let date = Date::from_calendar_date(i32::from(d.year), month, d.day).expect("validated date");
+            let date =
+                Date::from_calendar_date(i32::from(d.year), month, d.day).expect("validated date");
             let time = Time::from_hms(d.hour, d.minute, d.second.min(59)).expect("validated time");
             PrimitiveDateTime::new(date, time)
         }
@@ -312,8 +331,22 @@ mod time_impls {
         fn try_from(d: PrimitiveDateTime) -> Result<Self, crate::Error> {
             u16::try_from(d.year())
                 .ok()
-                .and_then(|y| DateTime::new(y, d.month() as u8, d.day(), d.hour(), d.minute(), d.second()))
-                .ok_or_else(|| crate::Error::new(crate::ErrorKind::Encode, format!("{d} is outside the years 0..=9999 of dateTime.iso8601")))
+                .and_then(|y| {
+                    DateTime::new(
+                        y,
+                        d.month() as u8,
+                        d.day(),
+                        d.hour(),
+                        d.minute(),
+                        d.second(),
+                    )
+                })
+                .ok_or_else(|| {
+                    crate::Error::new(
+                        crate::ErrorKind::Encode,
+                        format!("{d} is outside the years 0..=9999 of dateTime.iso8601"),
+                    )
+                })
         }
     }
 }
@@ -345,9 +378,21 @@ mod jiff_impls {
             u16::try_from(d.year())
                 .ok()
                 .and_then(|y| {
-                    DateTime::new(y, d.month() as u8, d.day() as u8, d.hour() as u8, d.minute() as u8, d.second() as u8)
+                    DateTime::new(
+                        y,
+                        d.month() as u8,
+                        d.day() as u8,
+                        d.hour() as u8,
+                        d.minute() as u8,
+                        d.second() as u8,
+                    )
                 })
-                .ok_or_else(|| crate::Error::new(crate::ErrorKind::Encode, format!("{d} is outside the years 0..=9999 of dateTime.iso8601")))
+                .ok_or_else(|| {
+                    crate::Error::new(
+                        crate::ErrorKind::Encode,
+                        format!("{d} is outside the years 0..=9999 of dateTime.iso8601"),
+                    )
+                })
         }
     }
 }
@@ -399,5 +444,37 @@ mod tests {
         let mut buf = Vec::new();
         dt.write_to(&mut buf);
         assert_eq!(buf, b"00050102T03:04:05");
+    }
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_round_trip() {
+        let dt = DateTime::new(1998, 7, 17, 14, 8, 55).unwrap();
+        let naive = chrono::NaiveDateTime::from(dt);
+        assert_eq!(naive.to_string(), "1998-07-17 14:08:55");
+        assert_eq!(DateTime::try_from(naive).unwrap(), dt);
+        let far = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert!(DateTime::try_from(far).is_err());
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_round_trip() {
+        let dt = DateTime::new(2020, 2, 29, 3, 4, 5).unwrap();
+        let p = time::PrimitiveDateTime::from(dt);
+        assert_eq!((p.year(), p.day(), p.hour(), p.second()), (2020, 29, 3, 5));
+        assert_eq!(DateTime::try_from(p).unwrap(), dt);
+    }
+
+    #[cfg(feature = "jiff")]
+    #[test]
+    fn jiff_round_trip() {
+        let dt = DateTime::new(1, 12, 31, 23, 59, 59).unwrap();
+        let civil = jiff::civil::DateTime::from(dt);
+        assert_eq!(civil.to_string(), "0001-12-31T23:59:59");
+        assert_eq!(DateTime::try_from(civil).unwrap(), dt);
+        assert!(DateTime::try_from(jiff::civil::date(-5, 1, 1).at(0, 0, 0, 0)).is_err());
     }
 }

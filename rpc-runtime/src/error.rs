@@ -113,7 +113,10 @@ impl Error {
     /// (XML-RPC type names such as `"string"`, or Rust ones such as `"i32"`).
     #[cold]
     pub fn mismatch(expected: &'static str, found: &'static str) -> Self {
-        let mut e = Error::new(ErrorKind::Type, format!("expected {expected}, found {found}"));
+        let mut e = Error::new(
+            ErrorKind::Type,
+            format!("expected {expected}, found {found}"),
+        );
         e.0.expected = Some(expected);
         e.0.found = Some(found);
         e
@@ -324,17 +327,26 @@ impl serde::de::Error for Error {
 
     #[cold]
     fn invalid_type(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
-        Error::new(ErrorKind::Type, format!("invalid type: {unexp}, expected {exp}"))
+        Error::new(
+            ErrorKind::Type,
+            format!("invalid type: {unexp}, expected {exp}"),
+        )
     }
 
     #[cold]
     fn invalid_value(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
-        Error::new(ErrorKind::Type, format!("invalid value: {unexp}, expected {exp}"))
+        Error::new(
+            ErrorKind::Type,
+            format!("invalid value: {unexp}, expected {exp}"),
+        )
     }
 
     #[cold]
     fn invalid_length(len: usize, exp: &dyn serde::de::Expected) -> Self {
-        Error::new(ErrorKind::Type, format!("invalid length {len}, expected {exp}"))
+        Error::new(
+            ErrorKind::Type,
+            format!("invalid length {len}, expected {exp}"),
+        )
     }
 
     #[cold]

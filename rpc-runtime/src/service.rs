@@ -43,5 +43,6 @@ pub trait Service: Send + Sync + 'static {
     /// The parameters are decoded here, before the future starts, so `params` need not
     /// outlive this call; a decoding error is returned as `Some(Err(fault))` (-32602,
     /// with the path of the offending value).
-    fn call(self: Arc<Self>, method: &str, params: Params<'_>) -> Option<Result<CallFuture, Fault>>;
+    fn call(self: Arc<Self>, method: &str, params: Params<'_>)
+    -> Option<Result<CallFuture, Fault>>;
 }

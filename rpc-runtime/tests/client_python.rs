@@ -10,10 +10,25 @@ use tokio::process::{Child, Command};
 
 const SERVER: &str = r#"
 import sys
-from xmlrpc.server import SimpleXMLRPCServer
+from xmlrpc.server import SimpleXMLRPCServer, SimpleXMLRPCRequestHandler
 from xmlrpc.client import Fault
 
-srv = SimpleXMLRPCServer(("127.0.0.1", 0), logRequests=False, allow_none=True)
+# Remembers the Content-Encoding of the last reply, so a test can see gzip was used.
+last = {"encoding": ""}
+class Handler(SimpleXMLRPCRequestHandler):
+    def send_header(self, name, value):
+        if name.lower() == "content-encoding":
+            last["encoding"] = value
+        super().send_header(name, value)
+
+def last_encoding():
+    value = last["encoding"]
+    last["encoding"] = ""
+    return value
+
+srv = SimpleXMLRPCServer(("127.0.0.1", 0), requestHandler=Handler, logRequests=False,
+                         allow_none=True)
+srv.register_function(last_encoding, "last_encoding")
 srv.register_introspection_functions()
 srv.register_multicall_functions()
 srv.register_function(lambda a, b: a + b, "add")
@@ -108,12 +123,18 @@ async fn calls_python_simplexmlrpcserver() {
 
     // A reply over 1400 bytes comes back gzipped (we send Accept-Encoding: gzip).
     let long = "x".repeat(5000);
+    let _ = client.call::<String>("last_encoding", ()).await.unwrap();
     assert_eq!(client.call::<String>("echo", (&long,)).await.unwrap(), long);
+    assert_eq!(
+        client.call::<String>("last_encoding", ()).await.unwrap(),
+        "gzip"
+    );
     let plain = Client::builder(&py.url("/RPC2"))
         .accept_gzip(false)
         .build()
         .unwrap();
     assert_eq!(plain.call::<String>("echo", (&long,)).await.unwrap(), long);
+    assert_eq!(plain.call::<String>("last_encoding", ()).await.unwrap(), "");
 
     // Multicall.
     let results = client

@@ -32,7 +32,11 @@ fn replay(target: &str, check: fn(&[u8])) {
     for path in &files {
         let data = std::fs::read(path).expect("readable input");
         let outcome = std::panic::catch_unwind(|| check(&data));
-        assert!(outcome.is_ok(), "{target}: {} fails its check", path.display());
+        assert!(
+            outcome.is_ok(),
+            "{target}: {} fails its check",
+            path.display()
+        );
     }
     println!("{target}: {} inputs replayed", files.len());
 }

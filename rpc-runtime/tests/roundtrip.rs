@@ -290,7 +290,7 @@ fn skipped_and_defaulted_members_are_absent_on_the_wire() {
     assert_eq!(back, Record { ignored: 0, ..r });
 }
 
-/// robustness.md A19: strings that need care come back exactly.
+/// Strings that need care (markup, CR, CRLF, `]]>`, U+FFFD, astral) come back exactly.
 #[test]
 fn strings_needing_care_round_trip_exactly() {
     for s in [

@@ -333,3 +333,20 @@ async fn ambiguous_framing_is_refused() {
     }
     assert_eq!(srv.probe.calls.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn refused_request_with_a_body_leaves_the_connection_usable_or_closed() {
+    // A refusal that does not read the body must not let the body be parsed as the next
+    // request: the next request on the connection is either answered or the connection
+    // is closed.
+    let srv = start(|b| b).await;
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    let body = call_ints("add", &[1, 2]);
+    s.write_all(&post("/nope", "", &body)).await.unwrap();
+    assert_eq!(read_response(&mut s).await.unwrap().status, 404);
+    let _ = s.write_all(&post("/RPC2", "", &body)).await;
+    match read_response(&mut s).await {
+        Ok(r) => assert_eq!(r.status, 200),
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::UnexpectedEof, "{e}"),
+    }
+}

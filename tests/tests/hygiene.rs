@@ -154,9 +154,15 @@ fn generated_items_are_usable() {
 fn generated_items_are_debug() {
     let server = HostileServer::new(Impl);
     let _: fn(&HostileServer<Impl>) -> &Impl = HostileServer::inner;
-    ::std::assert_eq!(::std::format!("{server:?}"), "HostileServer { inner: Impl }");
+    ::std::assert_eq!(
+        ::std::format!("{server:?}"),
+        "HostileServer { inner: Impl }"
+    );
     let client = HostileClient::new("http://127.0.0.1:1/").unwrap();
     ::std::assert_eq!(::std::format!("{client:?}"), "HostileClient { .. }");
     let blocking = HostileBlockingClient::new("http://127.0.0.1:1/").unwrap();
-    ::std::assert_eq!(::std::format!("{blocking:?}"), "HostileBlockingClient { .. }");
+    ::std::assert_eq!(
+        ::std::format!("{blocking:?}"),
+        "HostileBlockingClient { .. }"
+    );
 }

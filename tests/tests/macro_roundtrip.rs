@@ -660,3 +660,65 @@ async fn handlers_read_the_context() {
     assert_eq!(client.add(1, 2).await.unwrap(), 3);
     running.stop().await;
 }
+
+/// A plain `fn` that waits for an `async fn`: it can only finish if it does not hold the
+/// runtime's only worker thread.
+#[rpc_runtime::service(namespace = "gate")]
+pub trait Gate {
+    /// Waits (at most 30 s) until `open` is called; returns whether it was.
+    fn wait(&self) -> bool;
+    /// Opens the gate.
+    async fn open(&self);
+}
+
+struct GateImpl {
+    entered: Arc<std::sync::atomic::AtomicBool>,
+    opened: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+    open: std::sync::Mutex<std::sync::mpsc::Sender<()>>,
+}
+
+impl Gate for GateImpl {
+    fn wait(&self) -> bool {
+        let opened = self.opened.lock().unwrap();
+        self.entered.store(true, Ordering::SeqCst);
+        opened
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .is_ok()
+    }
+    async fn open(&self) {
+        let _ = self.open.lock().unwrap().send(());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn plain_fn_methods_do_not_hold_a_worker_thread() {
+    let (open, opened) = std::sync::mpsc::channel();
+    let entered = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let bound = Server::builder()
+        .service(GateServer::new(GateImpl {
+            entered: Arc::clone(&entered),
+            opened: std::sync::Mutex::new(opened),
+            open: std::sync::Mutex::new(open),
+        }))
+        .bind("127.0.0.1:0")
+        .await
+        .unwrap();
+    let url = format!("http://{}/", bound.local_addr());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(bound.serve_with_shutdown(async {
+        let _ = stopped.await;
+    }));
+    let client = GateClient::new(&url).unwrap();
+    let waiting = tokio::spawn({
+        let client = client.clone();
+        async move { client.wait().await }
+    });
+    client.open().await.unwrap();
+    assert!(
+        waiting.await.unwrap().unwrap(),
+        "the blocking method was never released"
+    );
+    let _ = stop.send(());
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), task).await;
+    assert!(matches!(stopped, Ok(Ok(Ok(())))));
+}

@@ -42,13 +42,19 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
     );
     let methods = service.methods.iter().map(|m| method(service, m, blocking));
     let ident_str = ident.to_string();
+    let carried = &service.cfgs;
+    let deprecated = &service.deprecated;
     quote! {
         #[doc = #struct_doc]
+        #(#carried)*
+        #(#deprecated)*
         #vis struct #ident {
             client: #transport,
         }
 
+        #(#carried)*
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #p::Clone for #ident {
             fn clone(&self) -> Self {
                 #ident {
@@ -57,13 +63,17 @@ pub(crate) fn render(service: &Service<'_>, blocking: bool) -> TokenStream {
             }
         }
 
+        #(#carried)*
         #[automatically_derived]
+        #[allow(deprecated)]
         impl #p::Debug for #ident {
             fn fmt(&self, f: &mut #p::Formatter<'_>) -> #p::FmtResult {
                 f.debug_struct(#ident_str).finish_non_exhaustive()
             }
         }
 
+        #(#carried)*
+        #[allow(deprecated)]
         impl #ident {
             #[doc = #new_doc]
             ///
@@ -130,14 +140,13 @@ fn method(service: &Service<'_>, m: &Method<'_>, blocking: bool) -> TokenStream 
     }
     let optional = &m.params[required..];
     if !optional.is_empty() {
-        let mut count = quote!(#required);
-        for (offset, param) in optional.iter().enumerate() {
+        // The number of parameters to send: up to the last optional one that is present.
+        let branches = optional.iter().enumerate().rev().map(|(offset, param)| {
             let name = &param.ident;
             let n = required + offset + 1;
-            count = quote!(if #p::is_present(&#name) { #n } else { #count });
-        }
-        // `count` now picks the last present one, as the last `if` is the outermost.
-        writes.push(quote!(let __count: usize = #count;));
+            quote!(if #p::is_present(&#name) { #n } else)
+        });
+        writes.push(quote!(let __count: usize = #(#branches)* { #required };));
         for (offset, param) in optional.iter().enumerate() {
             let name = &param.ident;
             let index = required + offset;

@@ -22,13 +22,19 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
     );
     let infos = service.methods.iter().map(|m| method_info(service, m));
     let ident_str = ident.to_string();
+    let carried = &service.cfgs;
+    let deprecated = &service.deprecated;
     let arms = service.methods.iter().map(|m| arm(service, m));
     quote! {
         #[doc = #struct_doc]
+        #(#carried)*
+        #(#deprecated)*
         #vis struct #ident<S> {
             inner: S,
         }
 
+        #(#carried)*
+        #[allow(deprecated)]
         impl<__S: #trait_ident> #ident<__S> {
             /// Serves `inner`.
             #vis fn new(inner: __S) -> Self {
@@ -46,13 +52,16 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
             }
         }
 
+        #(#carried)*
         #[automatically_derived]
+        #[allow(deprecated)]
         impl<__S: #p::Debug> #p::Debug for #ident<__S> {
             fn fmt(&self, f: &mut #p::Formatter<'_>) -> #p::FmtResult {
                 f.debug_struct(#ident_str).field("inner", &self.inner).finish()
             }
         }
 
+        #(#carried)*
         #[automatically_derived]
         #[allow(deprecated)]
         impl<__S> #p::Service for #ident<__S>
@@ -83,14 +92,10 @@ pub(crate) fn render(service: &Service<'_>) -> TokenStream {
     }
 }
 
+/// The XML-RPC type name of `ty`; needs `TypeNameFallback` and `TypeNameViaDeserialize`
+/// in scope, and cannot fail to compile (a type without `Deserialize` is `undef`).
 fn type_name(p: &Private<'_>, ty: &syn::Type) -> TokenStream {
-    quote_spanned! {user_span(ty)=>
-        {
-            #[allow(unused_imports)]
-            use #p::{TypeNameFallback as _, TypeNameViaDeserialize as _};
-            (&&#p::TypeNameOf::<#ty>::new()).xmlrpc_type_name()
-        }
-    }
+    quote!((&&#p::TypeNameOf::<#ty>::new()).xmlrpc_type_name())
 }
 
 fn method_info(service: &Service<'_>, m: &Method<'_>) -> TokenStream {
@@ -107,7 +112,11 @@ fn method_info(service: &Service<'_>, m: &Method<'_>) -> TokenStream {
             name: #name,
             aliases: &[#(#aliases),*],
             help: #help,
-            signature: || #p::signature([#(#names),*]),
+            signature: || {
+                #[allow(unused_imports)]
+                use #p::{TypeNameFallback as _, TypeNameViaDeserialize as _};
+                #p::signature([#(#names),*])
+            },
         });
     }
 }

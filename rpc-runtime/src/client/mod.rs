@@ -376,6 +376,8 @@ impl Client {
     /// [`ErrorKind::Fault`].
     pub async fn call_xml<T: DeserializeOwned>(&self, body: Vec<u8>) -> Result<T> {
         let reply = self.send(body).await?;
+        // A server may answer in ISO-8859-1 (Python's with `encoding='iso-8859-1'`).
+        let reply = crate::de::latin1_to_utf8(&reply)?;
         match parse_response::<T>(&reply, &self.config)? {
             Ok(value) => Ok(value),
             Err(fault) => Err(Error::from_fault(fault)),

@@ -58,76 +58,57 @@ pub(crate) enum Tag {
 impl Tag {
     #[inline]
     fn from_local(name: &str) -> Option<Tag> {
-        /// A name of up to eight bytes and its length as one integer, so matching costs
-        /// one comparison.
-        const fn key(name: &[u8]) -> u128 {
-            let mut k = (name.len() as u128) << 64;
-            let mut i = 0;
-            while i < name.len() {
-                k |= (name[i] as u128) << (8 * i);
-                i += 1;
-            }
-            k
+        // Fixed-size arrays compare as integers, without a call to `memcmp`.
+        fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
+            b.try_into().unwrap_or([0; N])
         }
-        const VALUE: u128 = key(b"value");
-        const STRING: u128 = key(b"string");
-        const MEMBER: u128 = key(b"member");
-        const NAME: u128 = key(b"name");
-        const INT: u128 = key(b"int");
-        const I4: u128 = key(b"i4");
-        const DOUBLE: u128 = key(b"double");
-        const BOOLEAN: u128 = key(b"boolean");
-        const STRUCT: u128 = key(b"struct");
-        const ARRAY: u128 = key(b"array");
-        const DATA: u128 = key(b"data");
-        const NIL: u128 = key(b"nil");
-        const PARAM: u128 = key(b"param");
-        const PARAMS: u128 = key(b"params");
-        const I8: u128 = key(b"i8");
-        const BASE64: u128 = key(b"base64");
-        const FAULT: u128 = key(b"fault");
-        const I1: u128 = key(b"i1");
-        const I2: u128 = key(b"i2");
-        const FLOAT: u128 = key(b"float");
-
         let b = name.as_bytes();
-        if b.len() > 8 {
-            return match b {
-                b"dateTime.iso8601" => Some(Tag::DateTime),
-                b"methodName" => Some(Tag::MethodName),
-                b"methodCall" => Some(Tag::MethodCall),
-                b"methodResponse" => Some(Tag::MethodResponse),
-                b"biginteger" => Some(Tag::BigInteger),
-                _ => None,
-            };
-        }
-        let mut buf = [0u8; 8];
-        buf[..b.len()].copy_from_slice(b);
-        Some(
-            match u128::from(u64::from_le_bytes(buf)) | (b.len() as u128) << 64 {
-                VALUE => Tag::Value,
-                STRING => Tag::String,
-                MEMBER => Tag::Member,
-                NAME => Tag::Name,
-                INT => Tag::Int,
-                I4 => Tag::I4,
-                DOUBLE => Tag::Double,
-                BOOLEAN => Tag::Boolean,
-                STRUCT => Tag::Struct,
-                ARRAY => Tag::Array,
-                DATA => Tag::Data,
-                NIL => Tag::Nil,
-                PARAM => Tag::Param,
-                PARAMS => Tag::Params,
-                I8 => Tag::I8,
-                BASE64 => Tag::Base64,
-                FAULT => Tag::Fault,
-                I1 => Tag::I1,
-                I2 => Tag::I2,
-                FLOAT => Tag::Float,
+        Some(match b.len() {
+            2 => match &arr::<2>(b) {
+                b"i4" => Tag::I4,
+                b"i8" => Tag::I8,
+                b"i1" => Tag::I1,
+                b"i2" => Tag::I2,
                 _ => return None,
             },
-        )
+            3 => match &arr::<3>(b) {
+                b"int" => Tag::Int,
+                b"nil" => Tag::Nil,
+                _ => return None,
+            },
+            4 => match &arr::<4>(b) {
+                b"name" => Tag::Name,
+                b"data" => Tag::Data,
+                _ => return None,
+            },
+            5 => match &arr::<5>(b) {
+                b"value" => Tag::Value,
+                b"param" => Tag::Param,
+                b"array" => Tag::Array,
+                b"fault" => Tag::Fault,
+                b"float" => Tag::Float,
+                _ => return None,
+            },
+            6 => match &arr::<6>(b) {
+                b"string" => Tag::String,
+                b"member" => Tag::Member,
+                b"double" => Tag::Double,
+                b"struct" => Tag::Struct,
+                b"params" => Tag::Params,
+                b"base64" => Tag::Base64,
+                _ => return None,
+            },
+            7 if b == b"boolean" => Tag::Boolean,
+            10 => match &arr::<10>(b) {
+                b"methodName" => Tag::MethodName,
+                b"methodCall" => Tag::MethodCall,
+                b"biginteger" => Tag::BigInteger,
+                _ => return None,
+            },
+            14 if b == b"methodResponse" => Tag::MethodResponse,
+            16 if b == b"dateTime.iso8601" => Tag::DateTime,
+            _ => return None,
+        })
     }
 
     /// The element name as XML-RPC spells it.
@@ -514,7 +495,7 @@ impl<'a> Tokenizer<'a> {
                 }
                 match scan_raw(t) {
                     Ok(false) if !self.merging => self.text = t.clone().into_inner(),
-                    Ok(false) => self.text.to_mut().push_str(t),
+                    Ok(false) => self.text_mut().push_str(t),
                     Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
                     Err(m) => return Err(syntax(m, start)),
                 }
@@ -559,7 +540,7 @@ impl<'a> Tokenizer<'a> {
                 }
                 let c = Self::resolve(&r, start)?;
                 if self.merging {
-                    self.text.to_mut().push(c);
+                    self.text_mut().push(c);
                 } else {
                     self.text = Cow::Owned(c.to_string());
                 }
@@ -631,11 +612,23 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
+    /// The text as a string to append to; the first append leaves room for a few more
+    /// pieces, as text split by references usually has several.
+    #[inline]
+    fn text_mut(&mut self) -> &mut String {
+        if let Cow::Borrowed(b) = self.text {
+            let mut s = String::with_capacity(b.len() * 2 + 16);
+            s.push_str(b);
+            self.text = Cow::Owned(s);
+        }
+        self.text.to_mut()
+    }
+
     /// Starts or continues the text with a piece of character data.
     #[inline]
     fn put_text(&mut self, piece: Cow<'a, str>) {
         if self.merging {
-            self.text.to_mut().push_str(&piece);
+            self.text_mut().push_str(&piece);
         } else {
             self.text = piece;
         }

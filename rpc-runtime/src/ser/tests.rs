@@ -747,7 +747,7 @@ fn misbehaving_serialize_impls_get_errors_not_panics() {
 
 #[test]
 fn python_example_4_2_values() {
-    // The values of wire.md 4.2, as this writer spells them.
+    // The values of Python's all-types echo call, as this writer spells them.
     #[derive(Serialize)]
     struct Bounds {
         #[serde(rename = "lowerBound")]

@@ -215,6 +215,12 @@ impl Registry {
         settings: &DispatchSettings,
         env: CallEnv,
     ) -> Vec<u8> {
+        // Python's client writes ISO-8859-1 when asked to (`encoding='iso-8859-1'`).
+        let body = match crate::de::latin1_to_utf8(body) {
+            Ok(body) => body,
+            Err(e) => return encode_fault(&e.to_fault()),
+        };
+        let body: &[u8] = &body;
         let call = match parse_call(body, &settings.codec) {
             Ok(call) => call,
             Err(e) => {
@@ -224,7 +230,7 @@ impl Registry {
         };
         let name = call.name;
         let result = if name == MULTICALL && self.multicall {
-            let span = tracing::debug_span!("xmlrpc.call", method = MULTICALL);
+            let span = call_span(MULTICALL);
             let started = timer();
             // Boxed: the multicall state stays out of every plain call's future.
             let r = Box::pin(
@@ -232,7 +238,7 @@ impl Registry {
                     .instrument(span.clone()),
             )
             .await;
-            span.in_scope(|| log_outcome(&r, started));
+            log_outcome(&span, &r, started);
             r
         } else {
             let source = Source::Xml {
@@ -259,7 +265,7 @@ impl Registry {
         ctx: Context,
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Fault> {
-        let span = tracing::debug_span!("xmlrpc.call", method = name);
+        let span = call_span(name);
         let started = timer();
         let result = async {
             match self.start(name, source, settings, &ctx) {
@@ -269,7 +275,7 @@ impl Registry {
         }
         .instrument(span.clone())
         .await;
-        span.in_scope(|| log_outcome(&result, started));
+        log_outcome(&span, &result, started);
         result
     }
 
@@ -571,18 +577,44 @@ fn timer() -> Option<std::time::Instant> {
     tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now)
 }
 
-fn log_outcome(result: &Result<Vec<u8>, Fault>, started: Option<std::time::Instant>) {
+/// The span of one call: the method name, then the outcome, the fault code and the duration
+/// once it ends.
+fn call_span(method: &str) -> tracing::Span {
+    tracing::debug_span!(
+        "xmlrpc.call",
+        method,
+        outcome = tracing::field::Empty,
+        fault_code = tracing::field::Empty,
+        duration_us = tracing::field::Empty,
+    )
+}
+
+/// Records the end of a call on its span, and logs it at debug level.
+fn log_outcome(
+    span: &tracing::Span,
+    result: &Result<Vec<u8>, Fault>,
+    started: Option<std::time::Instant>,
+) {
     let Some(started) = started else {
         return;
     };
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    span.record("duration_us", micros);
+    let _entered = span.enter();
     match result {
-        Ok(_) => tracing::debug!(duration_us = micros, outcome = "ok", "call finished"),
-        Err(f) => tracing::debug!(
-            duration_us = micros,
-            outcome = "fault",
-            fault_code = f.code,
-            "call finished"
-        ),
+        Ok(_) => {
+            span.record("outcome", "ok");
+            tracing::debug!(duration_us = micros, outcome = "ok", "call finished");
+        }
+        Err(f) => {
+            span.record("outcome", "fault");
+            span.record("fault_code", f.code);
+            tracing::debug!(
+                duration_us = micros,
+                outcome = "fault",
+                fault_code = f.code,
+                "call finished"
+            );
+        }
     }
 }

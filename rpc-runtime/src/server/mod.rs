@@ -68,6 +68,13 @@
 //!   request, and count as one call for the in-flight limit and the auth hook.
 //!
 //! Services cannot declare names under `system.`: [`ServerBuilder::bind`] refuses them.
+//!
+//! # In another HTTP stack
+//!
+//! [`ServerBuilder::into_service`] (or [`Server::service`]) gives the endpoint as a
+//! [`tower::Service`] ([`RpcService`]) that mounts in an axum `Router` or any tower/hyper
+//! stack; it does all of the above per request, and leaves connection limits, timeouts and
+//! shutdown to that stack.
 
 mod auth;
 mod context;
@@ -233,7 +240,8 @@ impl Default for ServerBuilder {
 
 impl ServerBuilder {
     /// Serves this path too. The first call replaces the default paths (`/` and `/RPC2`).
-    /// Paths match the request's path exactly; a query string is ignored.
+    /// Paths match the request's path exactly (a missing leading `/` is added); a query
+    /// string is ignored.
     #[must_use]
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.paths.get_or_insert_with(Vec::new).push(path.into());
@@ -305,10 +313,10 @@ impl ServerBuilder {
         self
     }
 
-    /// How many calls may run at once over all connections; more get `503`.
+    /// How many calls may run at once over all connections (at least 1); more get `503`.
     #[must_use]
     pub fn max_in_flight(mut self, calls: usize) -> Self {
-        self.max_in_flight = calls;
+        self.max_in_flight = calls.max(1);
         self
     }
 
@@ -421,9 +429,19 @@ impl ServerBuilder {
                 handler_timeout: self.handler_timeout,
                 max_multicall: self.max_multicall,
             },
-            paths: self
-                .paths
-                .unwrap_or_else(|| vec!["/".to_owned(), "/RPC2".to_owned()]),
+            paths: match self.paths {
+                None => vec!["/".to_owned(), "/RPC2".to_owned()],
+                Some(paths) => paths
+                    .into_iter()
+                    .map(|p| {
+                        if p.starts_with('/') {
+                            p
+                        } else {
+                            format!("/{p}")
+                        }
+                    })
+                    .collect(),
+            },
             max_body: self.max_body,
             body_timeout: self.body_timeout,
             in_flight: Arc::new(Semaphore::new(
@@ -502,7 +520,8 @@ impl Server {
     /// Serves until `signal` completes, then shuts down gracefully: stops accepting, closes
     /// idle connections at once, lets calls in flight finish and closes their connections
     /// after the reply, and after [`shutdown_grace`](ServerBuilder::shutdown_grace) closes
-    /// whatever is left. Returns when every connection is closed.
+    /// whatever is left. Returns when every connection is closed. Dropping the returned
+    /// future instead closes every connection at once.
     pub async fn serve_with_shutdown<F>(self, signal: F) -> io::Result<()>
     where
         F: Future<Output = ()> + Send,

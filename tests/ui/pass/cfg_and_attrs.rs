@@ -1,6 +1,6 @@
 //! `#[cfg]` and `#[deprecated]` on methods, docs carried to the clients, methods without
 //! parameters or docs, and a trait with supertraits.
-#![deny(missing_docs)]
+#![deny(missing_docs, deprecated)]
 
 use rpc_runtime::Service;
 
@@ -19,6 +19,8 @@ pub trait Conditional: Send + Sync {
     fn legacy(&self) -> i32;
     /// New name.
     fn current(&self) -> i32;
+    /// A raw identifier: the wire name is `type`.
+    async fn r#type(&self) -> String;
     /// The same wire name under exclusive `#[cfg]`s is not a duplicate.
     #[cfg(target_pointer_width = "64")]
     #[rpc(name = "width")]
@@ -43,6 +45,9 @@ impl Conditional for Impl {
     fn current(&self) -> i32 {
         2
     }
+    async fn r#type(&self) -> String {
+        String::new()
+    }
     #[cfg(target_pointer_width = "64")]
     async fn width64(&self) -> u8 {
         64
@@ -56,8 +61,8 @@ impl Conditional for Impl {
 fn main() {
     let names: Vec<_> = ConditionalServer::new(Impl).methods().iter().map(|m| m.name).collect();
     if cfg!(unix) {
-        assert_eq!(names, ["unix_only", "old", "current", "width"]);
+        assert_eq!(names, ["unix_only", "old", "current", "type", "width"]);
     } else {
-        assert_eq!(names, ["old", "current", "width"]);
+        assert_eq!(names, ["old", "current", "type", "width"]);
     }
 }

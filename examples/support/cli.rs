@@ -1,0 +1,85 @@
+//! The command line shared by every example that runs a server.
+//!
+//! ```text
+//! EXAMPLE [--listen ADDR]
+//! ```
+//!
+//! * `--listen ADDR` (or `--listen=ADDR`): the address to bind; `127.0.0.1:0` picks a free
+//!   port. Each example has its own default.
+//! * Once the server accepts connections, the first line on stdout is
+//!   `listening on http://HOST:PORT/PATH`, flushed at once, so a script or a test can read
+//!   the port from it.
+//! * The server runs until SIGINT (Ctrl-C) or SIGTERM, then stops accepting, lets the calls
+//!   in progress finish, and the process exits 0.
+//!
+//! Each example includes this file with `#[path = "support/cli.rs"] mod cli;`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+/// The address to listen on, from `--listen`, or `default`; on a bad command line prints
+/// the usage to stderr and exits 2; `--help` prints it to stdout and exits 0.
+pub(crate) fn listen_addr(program: &str, default: &str) -> SocketAddr {
+    let usage = format!(
+        "usage: {program} [--listen ADDR]\n  --listen ADDR  address to bind (default {default}; \
+         port 0 picks a free port)"
+    );
+    match parse(std::env::args().skip(1), default) {
+        Ok(Some(addr)) => addr,
+        Ok(None) => {
+            println!("{usage}");
+            std::process::exit(0);
+        }
+        Err(message) => {
+            eprintln!("{program}: {message}\n{usage}");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// Parses the arguments (without the program name): `Ok(None)` for `--help`.
+fn parse(args: impl Iterator<Item = String>, default: &str) -> Result<Option<SocketAddr>, String> {
+    let mut listen = default.to_owned();
+    let mut args = args;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--listen" => {
+                listen = args
+                    .next()
+                    .ok_or_else(|| "--listen needs an address, e.g. 127.0.0.1:0".to_owned())?;
+            }
+            _ => match arg.strip_prefix("--listen=") {
+                Some(value) => listen = value.to_owned(),
+                None => return Err(format!("unknown argument `{arg}`")),
+            },
+        }
+    }
+    listen
+        .parse()
+        .map(Some)
+        .map_err(|e| format!("--listen {listen}: {e} (expected HOST:PORT, e.g. 127.0.0.1:0)"))
+}
+
+/// Prints the `listening on http://ADDR/PATH` line and flushes stdout. `path` starts with `/`.
+pub(crate) fn announce(addr: SocketAddr, path: &str) {
+    let mut out = std::io::stdout().lock();
+    // A closed stdout must not stop the server: the line is for whoever reads it.
+    let _ = writeln!(out, "listening on http://{addr}{path}");
+    let _ = out.flush();
+}
+
+/// Installs the SIGINT and SIGTERM handlers at once and returns a future that completes on
+/// the first of them. Call it before [`announce`]: a signal that arrives after the
+/// `listening on` line must find the handlers in place, or it would kill the process.
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).expect("install the SIGTERM handler");
+    let mut interrupt = signal(SignalKind::interrupt()).expect("install the SIGINT handler");
+    async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    }
+}
