@@ -22,22 +22,16 @@ pub struct Item {
     pub active: bool,
 }
 
-/// Reads a bench input: `/work/shared/bench/NAME` (or `$BENCH_DATA/NAME`) when present,
-/// else the copy kept in `rpc-runtime/benches/data/`.
+/// Reads a bench input from `$BENCH_DATA/NAME` when that variable is set, else from
+/// `rpc-runtime/benches/data/` (copies of the shared `small.xml`, `medium.xml` and
+/// `medium.response.xml`).
 pub fn load(name: &str) -> Vec<u8> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut dirs = Vec::new();
-    if let Some(dir) = std::env::var_os("BENCH_DATA") {
-        dirs.push(PathBuf::from(dir));
-    }
-    dirs.push(manifest.join("../../shared/bench"));
-    dirs.push(manifest.join("../rpc-runtime/benches/data"));
-    for dir in &dirs {
-        if let Ok(bytes) = std::fs::read(dir.join(name)) {
-            return bytes;
-        }
-    }
-    panic!("cannot read {name} from any of {dirs:?}");
+    let dir = std::env::var_os("BENCH_DATA").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rpc-runtime/benches/data"),
+        PathBuf::from,
+    );
+    let path = dir.join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// A request the load is made of.
