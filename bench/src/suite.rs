@@ -486,7 +486,7 @@ struct BigRow {
     outcome: String,
 }
 
-async fn big_section(settings: &Settings, out: &mut String) -> io::Result<Vec<BigRow>> {
+async fn big_section(settings: &Settings, out: &mut String) -> io::Result<(Vec<BigRow>, usize)> {
     let (body, list) = big_call(settings.big);
     let request = http_request(&body);
     let limit = (body.len() * 2).to_string();
@@ -564,7 +564,7 @@ async fn big_section(settings: &Settings, out: &mut String) -> io::Result<Vec<Bi
             r.outcome
         );
     }
-    Ok(rows)
+    Ok((rows, body.len()))
 }
 
 fn codec_section(settings: &Settings, out: &mut String) -> Vec<codec::Timing> {
@@ -642,7 +642,7 @@ pub fn run(settings: &Settings) -> io::Result<String> {
             eprintln!("idle connections …");
             idle = idle_section(settings, &mut out).await?;
         }
-        let mut big = Vec::new();
+        let mut big = (Vec::new(), 0);
         if settings.wants("big") {
             eprintln!("large request …");
             big = big_section(settings, &mut out).await?;
@@ -671,8 +671,9 @@ pub fn run(settings: &Settings) -> io::Result<String> {
     let medium_vs_py =
         rate(Workload::Medium, Kind::Framework) / rate(Workload::Medium, Kind::Python);
     let dxr_read = ns(Workload::Medium, "dxr_typed") / ns(Workload::Medium, "ours_typed");
+    let (big, body_len) = big;
     let big_fw = big.iter().find(|r| r.kind == Kind::Framework);
-    let body = settings.big as f64 / 1024.0;
+    let body = body_len as f64 / 1024.0;
     let big_ratio = big_fw.map_or(f64::NAN, |r| r.hwm as f64 / body);
 
     let _ = writeln!(out, "\n### Targets\n");
