@@ -105,11 +105,27 @@ pub fn encode_response<T: Serialize + ?Sized>(value: &T, config: &Config) -> Res
     Ok(out)
 }
 
+const HEAD: &[u8] = b"<methodResponse><params><param>";
+const TAIL: &[u8] = b"</param></params></methodResponse>";
+
+/// [`encode_response_fragment`] taking the value's buffer: the envelope is written around
+/// the value in place (one move of the bytes within the buffer) instead of into a second
+/// buffer, so a large result is held once, not twice, while its reply is framed.
+pub(crate) fn encode_response_fragment_owned(mut value_xml: Vec<u8>) -> Vec<u8> {
+    let head = DECLARATION.len() + HEAD.len();
+    let len = value_xml.len();
+    value_xml.reserve_exact(head + TAIL.len());
+    value_xml.resize(head + len, 0);
+    value_xml.copy_within(..len, head);
+    value_xml[..DECLARATION.len()].copy_from_slice(DECLARATION);
+    value_xml[DECLARATION.len()..head].copy_from_slice(HEAD);
+    value_xml.extend_from_slice(TAIL);
+    value_xml
+}
+
 /// A `<methodResponse>` around a `<value>` element already written by
 /// [`write_value`](crate::ser::write_value).
 pub fn encode_response_fragment(value_xml: &[u8]) -> Vec<u8> {
-    const HEAD: &[u8] = b"<methodResponse><params><param>";
-    const TAIL: &[u8] = b"</param></params></methodResponse>";
     let mut out = Vec::with_capacity(DECLARATION.len() + HEAD.len() + value_xml.len() + TAIL.len());
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(HEAD);

@@ -531,6 +531,12 @@ fn golden_response() {
     );
     let frag = to_vec(&"x").unwrap();
     assert_eq!(
+        super::encode_response_fragment_owned(frag.clone()),
+        encode_response_fragment(&frag)
+    );
+    let empty = super::encode_response_fragment_owned(Vec::new());
+    assert_eq!(empty, encode_response_fragment(b""));
+    assert_eq!(
         String::from_utf8(encode_response_fragment(&frag)).unwrap(),
         format!(
             "{DECL}<methodResponse><params><param><value><string>x</string></value></param>\

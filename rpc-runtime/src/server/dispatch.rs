@@ -16,7 +16,7 @@ use super::unwind::{CatchUnwind, panic_message};
 use crate::config::Config;
 use crate::de::{Params, parse_call};
 use crate::fault::{self, Fault};
-use crate::ser::{encode_fault, encode_response_fragment, write_value};
+use crate::ser::{encode_fault, encode_response_fragment_owned, write_value};
 use crate::service::{CallFuture, MethodInfo, Service};
 use crate::value::Value;
 
@@ -250,7 +250,7 @@ impl Registry {
                 .await
         };
         match result {
-            Ok(value_xml) => encode_response_fragment(&value_xml),
+            Ok(value_xml) => encode_response_fragment_owned(value_xml),
             Err(fault) => encode_fault(&fault),
         }
     }
