@@ -1,5 +1,6 @@
 //! Method lookup and the built-in `system.*` methods, `system.multicall` included.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -7,6 +8,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
@@ -211,17 +213,17 @@ impl Registry {
     /// Answers a request document with a response document (a result or a fault).
     pub(crate) async fn answer(
         &self,
-        body: &[u8],
+        body: Bytes,
         settings: &DispatchSettings,
         env: CallEnv,
     ) -> Vec<u8> {
         // Python's client writes ISO-8859-1 when asked to (`encoding='iso-8859-1'`).
-        let body = match crate::de::latin1_to_utf8(body) {
-            Ok(body) => body,
+        let body = match crate::de::latin1_to_utf8(&body) {
+            Ok(Cow::Borrowed(_)) => body,
+            Ok(Cow::Owned(utf8)) => Bytes::from(utf8),
             Err(e) => return encode_fault(&e.to_fault()),
         };
-        let body: &[u8] = &body;
-        let call = match parse_call(body, &settings.codec) {
+        let call = match parse_call(&body, &settings.codec) {
             Ok(call) => call,
             Err(e) => {
                 tracing::debug!(error = %e, peer = ?env.peer, "unreadable call");
@@ -241,13 +243,29 @@ impl Registry {
             log_outcome(&span, &r, started);
             r
         } else {
+            let span = call_span(&name);
+            let started = timer();
+            let ctx = Context::new(env.peer, env.headers, &*name);
             let source = Source::Xml {
                 params: Some(call.params),
-                body,
+                body: &body,
             };
-            let ctx = Context::new(env.peer, env.headers, &*name);
-            self.call_one(&name, source, settings, ctx, env.deadline)
-                .await
+            // The parameters are decoded here; the handler's future owns what it needs.
+            let begun = span.in_scope(|| self.start(&name, source, settings, &ctx));
+            drop(name);
+            // Free the request before the handler runs: a large call then never holds
+            // both its XML and its reply at once.
+            drop(body);
+            let r = match begun {
+                Started::Done(r) => r,
+                Started::Running(fut) => {
+                    run(fut, ctx, env.deadline, settings)
+                        .instrument(span.clone())
+                        .await
+                }
+            };
+            log_outcome(&span, &r, started);
+            r
         };
         match result {
             Ok(value_xml) => encode_response_fragment_owned(value_xml),

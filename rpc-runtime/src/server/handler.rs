@@ -194,7 +194,7 @@ impl Shared {
             headers: parts.headers,
             deadline: None,
         };
-        let xml = self.registry.answer(&body, &self.dispatch, env).await;
+        let xml = self.registry.answer(body, &self.dispatch, env).await;
         drop(permit);
 
         let mut res = Response::new(Full::new(Bytes::new()));
