@@ -86,7 +86,9 @@ pub trait ServerReturn {
 impl<T: Serialize> ServerReturn for T {
     fn encode(&self) -> Result<Vec<u8>, Fault> {
         let mut out = Vec::new();
-        match write_value(&mut out, self, &Config::DEFAULT) {
+        // The serving server's codec settings (for instance `allow_non_finite`).
+        let config = crate::server::Context::current_codec();
+        match write_value(&mut out, self, &config) {
             Ok(()) => Ok(out),
             Err(e) => Err(encode_fault(e)),
         }

@@ -23,6 +23,7 @@ struct Inner {
     peer: Option<SocketAddr>,
     headers: http::HeaderMap,
     method: String,
+    codec: crate::Config,
 }
 
 impl Context {
@@ -37,8 +38,32 @@ impl Context {
                 peer,
                 headers,
                 method: method.into(),
+                codec: crate::Config::DEFAULT,
             }),
         }
+    }
+
+    /// The same context with the codec settings the server reads and writes with.
+    pub(crate) fn with_codec(mut self, codec: crate::Config) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.codec = codec;
+        }
+        self
+    }
+
+    /// The codec settings of the server answering the call ([`Config::DEFAULT`] for a
+    /// context made with [`Context::new`]); results are written with them.
+    ///
+    /// [`Config::DEFAULT`]: crate::Config::DEFAULT
+    pub fn codec_config(&self) -> &crate::Config {
+        &self.inner.codec
+    }
+
+    /// The codec settings of the current call, or the defaults outside a call.
+    pub(crate) fn current_codec() -> crate::Config {
+        CURRENT
+            .try_with(|c| c.inner.codec)
+            .unwrap_or(crate::Config::DEFAULT)
     }
 
     /// The address of the client, when the request came over TCP.

@@ -245,7 +245,7 @@ impl Registry {
         } else {
             let span = call_span(&name);
             let started = timer();
-            let ctx = Context::new(env.peer, env.headers, &*name);
+            let ctx = Context::new(env.peer, env.headers, &*name).with_codec(settings.codec);
             let source = Source::Xml {
                 params: Some(call.params),
                 body: &body,
@@ -459,7 +459,8 @@ impl Registry {
                 )),
                 Ok((name, params)) => {
                     let source = Source::Values(Some(params));
-                    let ctx = Context::new(env.peer, env.headers.clone(), &*name);
+                    let ctx = Context::new(env.peer, env.headers.clone(), &*name)
+                        .with_codec(settings.codec);
                     Box::pin(self.call_one(&name, source, settings, ctx, Some(deadline))).await
                 }
             };
