@@ -262,17 +262,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Option
 
 #[tokio::main]
 async fn main() {
-    let options = match parse_options(std::env::args().skip(1)) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            println!("{USAGE}");
-            return;
-        }
-        Err(message) => {
-            eprintln!("pyblish_ui: {message}\n{USAGE}");
-            std::process::exit(2);
-        }
-    };
+    let options = cli::parsed_or_exit("pyblish_ui", USAGE, parse_options(std::env::args().skip(1)));
     if let Err(e) = run(options).await {
         eprintln!("pyblish_ui: {e}");
         std::process::exit(1);

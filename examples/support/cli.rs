@@ -24,8 +24,19 @@ pub(crate) fn listen_addr(program: &str, default: &str) -> SocketAddr {
         "usage: {program} [--listen ADDR]\n  --listen ADDR  address to bind (default {default}; \
          port 0 picks a free port)"
     );
-    match parse(std::env::args().skip(1), default) {
-        Ok(Some(addr)) => addr,
+    parsed_or_exit(program, &usage, parse(std::env::args().skip(1), default))
+}
+
+/// A parsed command line, or the exit the convention asks for: `Ok(None)` (`--help`) prints
+/// `usage` to stdout and exits 0; `Err(message)` prints it with the usage to stderr and
+/// exits 2.
+pub(crate) fn parsed_or_exit<T>(
+    program: &str,
+    usage: &str,
+    parsed: Result<Option<T>, String>,
+) -> T {
+    match parsed {
+        Ok(Some(value)) => value,
         Ok(None) => {
             println!("{usage}");
             std::process::exit(0);

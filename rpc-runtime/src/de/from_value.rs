@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::deserializer::{StrDe, UnitOnly};
+use super::deserializer::{StrDe, UnitVariant, trim_ascii};
 use crate::datetime::DATETIME_TOKEN;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::value::{Struct, Value};
@@ -35,7 +35,7 @@ struct KeyStr<'k>(&'k str);
 macro_rules! key_int {
     ($($method:ident => $visit:ident: $ty:ty),*) => {
         $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            match self.0.trim().parse::<$ty>() {
+            match trim_ascii(self.0).parse::<$ty>() {
                 Ok(n) => visitor.$visit(n),
                 Err(_) => visitor.visit_str(self.0),
             }
@@ -68,7 +68,7 @@ impl<'de> de::Deserializer<'de> for KeyStr<'_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        visitor.visit_enum(UnitVariantOwned(self.0.to_owned()))
+        visitor.visit_enum(UnitVariant(Cow::Owned(self.0.to_owned())))
     }
 
     key_int! {
@@ -414,7 +414,7 @@ impl<'de> de::Deserializer<'de> for Value {
         visitor: V,
     ) -> Result<V::Value> {
         match self {
-            Value::String(s) => visitor.visit_enum(UnitVariantOwned(s)),
+            Value::String(s) => visitor.visit_enum(UnitVariant(Cow::Owned(s))),
             Value::Struct(s) if s.len() == 1 => {
                 let mut members = s.into_iter();
                 match members.next() {
@@ -433,18 +433,6 @@ impl<'de> de::Deserializer<'de> for Value {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         visitor.visit_unit()
-    }
-}
-
-/// A unit variant named by an owned string.
-struct UnitVariantOwned(String);
-
-impl<'de> de::EnumAccess<'de> for UnitVariantOwned {
-    type Error = Error;
-    type Variant = UnitOnly;
-
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, UnitOnly)> {
-        Ok((seed.deserialize(KeyStr(&self.0))?, UnitOnly))
     }
 }
 
