@@ -265,33 +265,29 @@ async fn worker(
             .wrapping_add(1442695040888963407);
         let pick = (i >> 33) % 100;
         let start = Instant::now();
-        let outcome = match pick {
-            0..70 => client.echo(small.clone()).await.map(|_| 0),
-            70..80 => client.echo((*medium).clone()).await.map(|_| 0),
+        // Each exchange either went as its kind should (counted under that kind) or not.
+        let counted = match pick {
+            0..70 => client
+                .echo(small.clone())
+                .await
+                .ok()
+                .map(|_| &counters.valid),
+            70..80 => client
+                .echo((*medium).clone())
+                .await
+                .ok()
+                .map(|_| &counters.valid),
             80..90 => match client.fault(4, "Too many parameters.".into()).await {
-                Err(rpc_runtime::CallError::Fault(f)) if f.code == 4 => Ok(1),
-                _ => Ok(9),
+                Err(rpc_runtime::CallError::Fault(f)) if f.code == 4 => Some(&counters.faults),
+                _ => None,
             },
-            90..95 => Ok(if raw_oversized(&addr).await { 2 } else { 9 }),
-            _ => Ok(if raw_vanish(&addr, &body).await { 3 } else { 9 }),
+            90..95 => raw_oversized(&addr).await.then_some(&counters.rejected),
+            _ => raw_vanish(&addr, &body).await.then_some(&counters.vanished),
         };
-        match outcome {
-            Ok(0) => {
-                counters.valid.fetch_add(1, Ordering::Relaxed);
-                latencies.lock().await.push(start.elapsed());
-            }
-            Ok(1) => {
-                counters.faults.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(2) => {
-                counters.rejected.fetch_add(1, Ordering::Relaxed);
-            }
-            Ok(3) => {
-                counters.vanished.fetch_add(1, Ordering::Relaxed);
-            }
-            _ => {
-                counters.errors.fetch_add(1, Ordering::Relaxed);
-            }
+        let counter = counted.unwrap_or(&counters.errors);
+        counter.fetch_add(1, Ordering::Relaxed);
+        if std::ptr::eq(counter, &counters.valid) {
+            latencies.lock().await.push(start.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
