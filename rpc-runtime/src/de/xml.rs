@@ -458,18 +458,17 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Reads the next event and classifies it. This is the one place that reads events.
-    #[inline(never)]
+    #[inline(always)]
     fn step(&mut self) -> Result<Step> {
         let start = self.reader.buffer_position();
         self.step_pos = start;
-        // The event is matched by reference: moving it out of the result makes the
-        // compiler copy it through the stack right after the reader wrote it, which stalls.
         let result = self.reader.read_event();
         let first = !std::mem::replace(&mut self.started, true);
-        let step = match &result {
+        let step = match result {
             Ok(Event::Start(e)) => {
-                let tag = self.start_tag(e, start)?;
+                let tag = self.start_tag(&e, start)?;
                 self.stack.push(tag);
+                self.skip_blanks(tag.is_structural());
                 Step::Mark(Mark::Start(tag))
             }
             Ok(Event::End(_)) => {
@@ -478,39 +477,48 @@ impl<'a> Tokenizer<'a> {
                     .stack
                     .pop()
                     .ok_or_else(|| syntax("an unmatched end tag", start))?;
+                self.skip_blanks(self.stack.last().is_none_or(|t| t.is_structural()));
                 Step::Mark(Mark::End(tag))
             }
             Ok(Event::Text(t)) => {
                 match self.stack.last() {
                     None => {
-                        if !is_xml_ws(t) {
+                        if !is_xml_ws(&t) {
                             return Err(syntax("text outside the root element", start));
                         }
                         return Ok(Step::Skip);
                     }
                     // Whitespace between elements is dropped here; other text is checked
                     // for its characters first, so a syntax error wins.
-                    Some(top) if top.is_structural() && is_xml_ws(t) => return Ok(Step::Skip),
+                    Some(top) if top.is_structural() && is_xml_ws(&t) => return Ok(Step::Skip),
                     _ => {}
                 }
-                match scan_raw(t) {
-                    Ok(false) if !self.merging => self.text = t.clone().into_inner(),
-                    Ok(false) => self.text_mut().push_str(t),
-                    Ok(true) => self.put_text(Cow::Owned(normalize_eol(t))),
+                match scan_raw(&t) {
+                    Ok(false) if !self.merging => self.text = t.into_inner(),
+                    Ok(false) => self.text_mut().push_str(&t),
+                    Ok(true) => self.put_text(Cow::Owned(normalize_eol(&t))),
                     Err(m) => return Err(syntax(m, start)),
                 }
                 Step::Piece
             }
             Ok(Event::Empty(e)) => {
-                let tag = self.start_tag(e, start)?;
+                let tag = self.start_tag(&e, start)?;
                 Step::Mark(Mark::Empty(tag))
             }
-            _ => match result {
-                Ok(other) => self.rare_event(other, start, first)?,
-                Err(e) => return Err(self.xml_error(e)),
-            },
+            Ok(other) => self.rare_event(other, start, first)?,
+            Err(e) => return Err(self.xml_error(e)),
         };
         Ok(step)
+    }
+
+    /// Tells quick-xml whether the text it reads next may start with whitespace that
+    /// nobody needs: in an element that holds only elements, or outside the root, blank
+    /// text between two marks then produces no event at all, and text that is not blank
+    /// still comes (without its leading whitespace) to be reported as misplaced. In an
+    /// element with character data every character is kept.
+    #[inline]
+    fn skip_blanks(&mut self, skip: bool) {
+        self.reader.config_mut().trim_text_start = skip;
     }
 
     /// The events an XML-RPC message rarely or never holds.
@@ -557,6 +565,9 @@ impl<'a> Tokenizer<'a> {
                         start,
                     ));
                 }
+                // The declaration is the first event: from here on, outside the root,
+                // whitespace needs no event.
+                self.skip_blanks(true);
                 if let Some(enc) = d.encoding() {
                     let enc =
                         enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
@@ -589,23 +600,17 @@ impl<'a> Tokenizer<'a> {
         self.merging = false;
         loop {
             match self.step()? {
-                Step::Mark(m) => {
+                Step::Mark(m) if !self.merging => {
                     self.pos = self.step_pos;
                     return Ok(Tok::Mark(m));
                 }
-                Step::Piece => {
-                    self.pos = self.step_pos;
-                    break;
-                }
-                Step::Skip => {}
-            }
-        }
-        self.merging = true;
-        loop {
-            match self.step()? {
                 Step::Mark(m) => {
                     self.peeked = Some((m, self.step_pos));
                     return Ok(Tok::Text);
+                }
+                Step::Piece if !self.merging => {
+                    self.pos = self.step_pos;
+                    self.merging = true;
                 }
                 Step::Piece | Step::Skip => {}
             }
@@ -678,6 +683,20 @@ impl<'a> Tokenizer<'a> {
             }
             self.root_seen = true;
         }
+        // The usual element is a bare XML-RPC name: the whole content between `<` and `>`
+        // (or `/>`) is the name, with no attributes and no prefix.
+        let content: &str = e;
+        match Tag::from_local(content) {
+            Some(tag) => Ok(tag),
+            None => Self::other_tag(e, start),
+        }
+    }
+
+    /// The tag of an element with attributes, whitespace after its name or a namespace
+    /// prefix; an error for an unknown element or an attribute that is not a namespace
+    /// declaration.
+    #[cold]
+    fn other_tag(e: &BytesStart<'_>, start: u64) -> Result<Tag> {
         let name: &str = e.name().0;
         let tag = match Tag::from_local(name) {
             Some(t) => t,
@@ -771,6 +790,48 @@ mod tests {
             Cow::Borrowed(s) => assert_eq!(s, "plain"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn keeps_every_character_of_text_but_no_blanks_between_elements() {
+        // Blank text inside elements that hold only elements produces no token at all;
+        // text in elements with character data keeps its leading and trailing blanks,
+        // also around references, CDATA and comments.
+        let v = tokens(
+            "<struct>\n <member>\r\n\t<name> a b </name><value>  </value></member>\n</struct>",
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            [
+                "<struct>",
+                "<member>",
+                "<name>",
+                "\" a b \"",
+                "</name>",
+                "<value>",
+                "\"  \"",
+                "</value>",
+                "</member>",
+                "</struct>"
+            ]
+        );
+        let v = tokens("<string> &amp; <![CDATA[ x ]]> <!-- c --> &lt; </string>").unwrap();
+        assert_eq!(v, ["<string>", "\" &  x   < \"", "</string>"]);
+        let v = tokens("<value>\n<array> <data>\n</data> </array>\n</value>").unwrap();
+        assert_eq!(
+            v,
+            [
+                "<value>", "\"\\n\"", "<array>", "<data>", "</data>", "</array>", "\"\\n\"",
+                "</value>"
+            ]
+        );
+        // Text that is not blank is still reported where only elements belong, and
+        // blanks before the XML declaration still count.
+        let e = tokens("<struct>\n  junk</struct>");
+        assert!(e.is_ok_and(|v| v.contains(&"\"junk\"".to_owned())));
+        assert!(tokens("  <?xml version='1.0'?><value/>").is_err());
+        assert!(tokens("<value/>\n junk").is_err());
     }
 
     #[test]
