@@ -55,64 +55,134 @@ pub(crate) enum Tag {
     Nil,
 }
 
-impl Tag {
-    #[inline]
-    fn from_local(name: &str) -> Option<Tag> {
-        // Fixed-size arrays compare as integers, without a call to `memcmp`.
-        fn arr<const N: usize>(b: &[u8]) -> [u8; N] {
-            b.try_into().unwrap_or([0; N])
+/// Every element of XML-RPC, in no particular order.
+const ALL_TAGS: [Tag; 25] = [
+    Tag::MethodCall,
+    Tag::MethodName,
+    Tag::MethodResponse,
+    Tag::Params,
+    Tag::Param,
+    Tag::Fault,
+    Tag::Value,
+    Tag::I4,
+    Tag::Int,
+    Tag::I8,
+    Tag::I1,
+    Tag::I2,
+    Tag::BigInteger,
+    Tag::Boolean,
+    Tag::String,
+    Tag::Double,
+    Tag::Float,
+    Tag::DateTime,
+    Tag::Base64,
+    Tag::Struct,
+    Tag::Member,
+    Tag::Name,
+    Tag::Array,
+    Tag::Data,
+    Tag::Nil,
+];
+
+/// A name of 2 to 16 bytes as two overlapping little-endian words, its first and its last
+/// 2, 4 or 8 bytes; together with the length they are the whole name.
+#[inline(always)]
+fn name_words(b: &[u8]) -> Option<(u64, u64)> {
+    fn word<const N: usize>(b: &[u8]) -> u64 {
+        let mut w = [0u8; 8];
+        w[..N].copy_from_slice(&b[..N]);
+        u64::from_le_bytes(w)
+    }
+    let n = b.len();
+    Some(match n {
+        2..=3 => (word::<2>(b), word::<2>(&b[n - 2..])),
+        4..=7 => (word::<4>(b), word::<4>(&b[n - 4..])),
+        8..=16 => (word::<8>(b), word::<8>(&b[n - 8..])),
+        _ => return None,
+    })
+}
+
+/// [`name_words`] for building [`TAG_TABLE`] at compile time.
+const fn const_name_words(b: &[u8]) -> Option<(u64, u64)> {
+    const fn word<const N: usize>(b: &[u8], at: usize) -> u64 {
+        let mut w = 0u64;
+        let mut i = 0;
+        while i < N {
+            w |= (b[at + i] as u64) << (8 * i);
+            i += 1;
         }
+        w
+    }
+    let n = b.len();
+    Some(match n {
+        2..=3 => (word::<2>(b, 0), word::<2>(b, n - 2)),
+        4..=7 => (word::<4>(b, 0), word::<4>(b, n - 4)),
+        8..=16 => (word::<8>(b, 0), word::<8>(b, n - 8)),
+        _ => return None,
+    })
+}
+
+/// The slot of a name in [`TAG_TABLE`]: a multiplicative hash of its words that gives each
+/// XML-RPC element its own slot (the table's construction checks that at compile time).
+#[inline(always)]
+const fn name_slot(len: usize, lo: u64, hi: u64) -> usize {
+    ((lo ^ (hi << 1) ^ len as u64).wrapping_mul(0x899d_ca16_a7a7_485d) >> 58) as usize
+}
+
+/// One slot of [`TAG_TABLE`]: the element whose name hashes here, with its length and words.
+#[derive(Clone, Copy)]
+struct Slot {
+    len: usize,
+    lo: u64,
+    hi: u64,
+    tag: Option<Tag>,
+}
+
+/// The elements of XML-RPC by [`name_slot`] of their names.
+const TAG_TABLE: [Slot; 64] = {
+    let mut table = [Slot {
+        len: 0,
+        lo: 0,
+        hi: 0,
+        tag: None,
+    }; 64];
+    let mut i = 0;
+    while i < ALL_TAGS.len() {
+        let tag = ALL_TAGS[i];
+        let b = tag.name().as_bytes();
+        let Some((lo, hi)) = const_name_words(b) else {
+            panic!("an XML-RPC element name outside 2 to 16 bytes");
+        };
+        let slot = name_slot(b.len(), lo, hi);
+        assert!(table[slot].tag.is_none(), "two element names share a slot");
+        table[slot] = Slot {
+            len: b.len(),
+            lo,
+            hi,
+            tag: Some(tag),
+        };
+        i += 1;
+    }
+    table
+};
+
+impl Tag {
+    /// The element with exactly this local name: one hash and one comparison of two
+    /// words, as this runs for every start tag.
+    #[inline(always)]
+    fn from_local(name: &str) -> Option<Tag> {
         let b = name.as_bytes();
-        Some(match b.len() {
-            2 => match &arr::<2>(b) {
-                b"i4" => Tag::I4,
-                b"i8" => Tag::I8,
-                b"i1" => Tag::I1,
-                b"i2" => Tag::I2,
-                _ => return None,
-            },
-            3 => match &arr::<3>(b) {
-                b"int" => Tag::Int,
-                b"nil" => Tag::Nil,
-                _ => return None,
-            },
-            4 => match &arr::<4>(b) {
-                b"name" => Tag::Name,
-                b"data" => Tag::Data,
-                _ => return None,
-            },
-            5 => match &arr::<5>(b) {
-                b"value" => Tag::Value,
-                b"param" => Tag::Param,
-                b"array" => Tag::Array,
-                b"fault" => Tag::Fault,
-                b"float" => Tag::Float,
-                _ => return None,
-            },
-            6 => match &arr::<6>(b) {
-                b"string" => Tag::String,
-                b"member" => Tag::Member,
-                b"double" => Tag::Double,
-                b"struct" => Tag::Struct,
-                b"params" => Tag::Params,
-                b"base64" => Tag::Base64,
-                _ => return None,
-            },
-            7 if b == b"boolean" => Tag::Boolean,
-            10 => match &arr::<10>(b) {
-                b"methodName" => Tag::MethodName,
-                b"methodCall" => Tag::MethodCall,
-                b"biginteger" => Tag::BigInteger,
-                _ => return None,
-            },
-            14 if b == b"methodResponse" => Tag::MethodResponse,
-            16 if b == b"dateTime.iso8601" => Tag::DateTime,
-            _ => return None,
-        })
+        let (lo, hi) = name_words(b)?;
+        let slot = &TAG_TABLE[name_slot(b.len(), lo, hi)];
+        if slot.len == b.len() && slot.lo == lo && slot.hi == hi {
+            slot.tag
+        } else {
+            None
+        }
     }
 
     /// The element name as XML-RPC spells it.
-    pub(crate) fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Tag::MethodCall => "methodCall",
             Tag::MethodName => "methodName",
@@ -238,8 +308,6 @@ pub(crate) struct Tokenizer<'a> {
     stack: Vec<Tag>,
     /// Whether the root element started.
     root_seen: bool,
-    /// Whether any event was read.
-    started: bool,
     /// The byte offset of the token returned last.
     pos: u64,
 }
@@ -341,7 +409,10 @@ impl<'a> Tokenizer<'a> {
     pub(crate) fn new(xml: &'a [u8]) -> Self {
         let mut reader = Reader::from_reader(xml);
         let c = reader.config_mut();
-        c.check_end_names = true;
+        // End names are checked here against the element stack, which is cheaper than
+        // quick-xml's byte comparison; quick-xml takes over after an element with a
+        // namespace prefix (see `start_tag`), as the stack keeps only local names.
+        c.check_end_names = false;
         c.check_comments = true;
         c.allow_dangling_amp = false;
         c.allow_unmatched_ends = false;
@@ -355,7 +426,6 @@ impl<'a> Tokenizer<'a> {
             step_pos: 0,
             stack: Vec::with_capacity(16),
             root_seen: false,
-            started: false,
             pos: 0,
         }
     }
@@ -463,7 +533,6 @@ impl<'a> Tokenizer<'a> {
         let start = self.reader.buffer_position();
         self.step_pos = start;
         let result = self.reader.read_event();
-        let first = !std::mem::replace(&mut self.started, true);
         let step = match result {
             Ok(Event::Start(e)) => {
                 let tag = self.start_tag(&e, start)?;
@@ -471,12 +540,15 @@ impl<'a> Tokenizer<'a> {
                 self.skip_blanks(tag.is_structural());
                 Step::Mark(Mark::Start(tag))
             }
-            Ok(Event::End(_)) => {
-                // quick-xml matched the name against the open element.
+            Ok(Event::End(e)) => {
                 let tag = self
                     .stack
                     .pop()
                     .ok_or_else(|| syntax("an unmatched end tag", start))?;
+                let name: &str = &e;
+                if Tag::from_local(name) != Some(tag) {
+                    self.check_end(name, tag, start)?;
+                }
                 self.skip_blanks(self.stack.last().is_none_or(|t| t.is_structural()));
                 Step::Mark(Mark::End(tag))
             }
@@ -505,7 +577,8 @@ impl<'a> Tokenizer<'a> {
                 let tag = self.start_tag(&e, start)?;
                 Step::Mark(Mark::Empty(tag))
             }
-            Ok(other) => self.rare_event(other, start, first)?,
+            // Each event takes at least one byte, so only the first starts at 0.
+            Ok(other) => self.rare_event(other, start, start == 0)?,
             Err(e) => return Err(self.xml_error(e)),
         };
         Ok(step)
@@ -688,8 +761,30 @@ impl<'a> Tokenizer<'a> {
         let content: &str = e;
         match Tag::from_local(content) {
             Some(tag) => Ok(tag),
-            None => Self::other_tag(e, start),
+            None => {
+                // From here on quick-xml compares end names byte for byte, so that
+                // `</ex:nil>` must close `<ex:nil>` and no other prefix.
+                self.reader.config_mut().check_end_names = true;
+                Self::other_tag(e, start)
+            }
         }
+    }
+
+    /// An end tag whose name is not the bare name of the element it closes: fine if
+    /// quick-xml compared it with the start tag's own name already, a syntax error if not.
+    #[cold]
+    fn check_end(&self, name: &str, open: Tag, start: u64) -> Result<()> {
+        if self.reader.config().check_end_names {
+            return Ok(());
+        }
+        Err(syntax(
+            format!(
+                "malformed XML: expecting `</{}>` found `</{}>`",
+                open.name(),
+                crate::de::truncate(name, 64)
+            ),
+            start,
+        ))
     }
 
     /// The tag of an element with attributes, whitespace after its name or a namespace
@@ -850,6 +945,27 @@ mod tests {
     }
 
     #[test]
+    fn end_tags_close_the_element_they_name() {
+        assert!(tokens("<value><string>a</string ></value\n>").is_ok());
+        assert!(tokens("<ex:nil xmlns:ex='x'></ex:nil>").is_ok());
+        assert!(tokens("<value><ex:nil></ex:nil><int>1</int></value>").is_ok());
+        for xml in [
+            "<value></data>",
+            "<value><string></value></string>",
+            "<value></ex:value>",
+            "<ex:value></value>",
+            "<ex:value></ey:value>",
+            "<value><ex:nil/><string></ex:string></value>",
+            "<value><ex:nil></ex:nil><string></ex:string></value>",
+            "<value></valuex>",
+            "<value></valu>",
+        ] {
+            let e = tokens(xml).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Syntax, "{xml}: {e}");
+        }
+    }
+
+    #[test]
     fn document_rules() {
         for (xml, kind) in [
             ("<value/><value/>", ErrorKind::Syntax),
@@ -880,33 +996,7 @@ mod tests {
 
     #[test]
     fn tag_names_match_exactly() {
-        for t in [
-            Tag::MethodCall,
-            Tag::MethodName,
-            Tag::MethodResponse,
-            Tag::Params,
-            Tag::Param,
-            Tag::Fault,
-            Tag::Value,
-            Tag::I4,
-            Tag::Int,
-            Tag::I8,
-            Tag::I1,
-            Tag::I2,
-            Tag::BigInteger,
-            Tag::Boolean,
-            Tag::String,
-            Tag::Double,
-            Tag::Float,
-            Tag::DateTime,
-            Tag::Base64,
-            Tag::Struct,
-            Tag::Member,
-            Tag::Name,
-            Tag::Array,
-            Tag::Data,
-            Tag::Nil,
-        ] {
+        for t in ALL_TAGS {
             assert_eq!(Tag::from_local(t.name()), Some(t));
             let mut padded = t.name().to_owned();
             padded.push('\0');
@@ -914,6 +1004,11 @@ mod tests {
             assert_eq!(Tag::from_local(&t.name()[1..]), None);
         }
         assert_eq!(Tag::from_local(""), None);
+        assert_eq!(Tag::from_local("v"), None);
+        assert_eq!(Tag::from_local("dateTime.iso8601x"), None);
+        assert_eq!(Tag::from_local("methodcall"), None);
+        assert_eq!(Tag::from_local("fault"), Some(Tag::Fault));
+        assert_eq!(Tag::from_local("float"), Some(Tag::Float));
         assert_eq!(Tag::from_local("Value"), None);
         assert!(tokens("<value\0/>").is_err());
     }
