@@ -85,9 +85,10 @@ pub trait ServerReturn {
 
 impl<T: Serialize> ServerReturn for T {
     fn encode(&self) -> Result<Vec<u8>, Fault> {
-        let mut out = Vec::new();
-        // The serving server's codec settings (for instance `allow_non_finite`).
-        let config = crate::server::Context::current_codec();
+        // The serving server's codec settings (for instance `allow_non_finite`), and a
+        // capacity that usually holds the whole response.
+        let (config, capacity) = crate::server::Context::current_writer();
+        let mut out = Vec::with_capacity(capacity);
         match write_value(&mut out, self, &config) {
             Ok(()) => Ok(out),
             Err(e) => Err(encode_fault(e)),

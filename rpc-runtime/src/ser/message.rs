@@ -107,6 +107,8 @@ pub fn encode_response<T: Serialize + ?Sized>(value: &T, config: &Config) -> Res
 
 const HEAD: &[u8] = b"<methodResponse><params><param>";
 const TAIL: &[u8] = b"</param></params></methodResponse>";
+/// The bytes of a response around its `<value>`.
+pub(crate) const RESPONSE_FRAME: usize = DECLARATION.len() + HEAD.len() + TAIL.len();
 
 /// [`encode_response_fragment`] taking the value's buffer: the envelope is written around
 /// the value in place (one move of the bytes within the buffer) instead of into a second

@@ -39,11 +39,11 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::Result;
 
-pub(crate) use message::encode_response_fragment_owned;
 pub use message::{
     CallWriter, encode_fault, encode_multicall_response, encode_response, encode_response_fragment,
     write_array_of_one, write_fault_value, write_value,
 };
+pub(crate) use message::{RESPONSE_FRAME, encode_response_fragment_owned};
 pub use value::to_value;
 
 /// Writes `value` as one `<value>…</value>` element, with the default [`Config`].

@@ -4,6 +4,10 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// The least capacity a result's buffer starts with: room for a small result and the
+/// response around it.
+const MIN_REPLY_CAPACITY: usize = 256;
+
 tokio::task_local! {
     static CURRENT: Context;
 }
@@ -24,6 +28,8 @@ struct Inner {
     headers: http::HeaderMap,
     method: String,
     codec: crate::Config,
+    /// The capacity a result's buffer starts with.
+    reply_capacity: usize,
 }
 
 impl Context {
@@ -39,6 +45,7 @@ impl Context {
                 headers,
                 method: method.into(),
                 codec: crate::Config::DEFAULT,
+                reply_capacity: MIN_REPLY_CAPACITY,
             }),
         }
     }
@@ -59,11 +66,24 @@ impl Context {
         &self.inner.codec
     }
 
-    /// The codec settings of the current call, or the defaults outside a call.
-    pub(crate) fn current_codec() -> crate::Config {
+    /// The same context with a capacity for the result's buffer: the size of the request,
+    /// as a result is usually no larger than what it answers (an echo is as large), so
+    /// most results are written without the buffer growing, and a large one without
+    /// holding a full buffer and its copy at once while it grows. Capacity never written
+    /// stays virtual memory.
+    pub(crate) fn with_reply_capacity(mut self, capacity: usize) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.reply_capacity = capacity.max(MIN_REPLY_CAPACITY);
+        }
+        self
+    }
+
+    /// The codec settings of the current call and the capacity its result's buffer starts
+    /// with; the defaults outside a call.
+    pub(crate) fn current_writer() -> (crate::Config, usize) {
         CURRENT
-            .try_with(|c| c.inner.codec)
-            .unwrap_or(crate::Config::DEFAULT)
+            .try_with(|c| (c.inner.codec, c.inner.reply_capacity))
+            .unwrap_or((crate::Config::DEFAULT, MIN_REPLY_CAPACITY))
     }
 
     /// The address of the client, when the request came over TCP.
@@ -104,5 +124,31 @@ impl Context {
     /// Runs `f` with `self` as the current context, for code on a blocking thread.
     pub fn sync_scope<R>(self, f: impl FnOnce() -> R) -> R {
         CURRENT.sync_scope(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_start_with_room_for_the_request_size() {
+        let ctx = Context::new(None, http::HeaderMap::new(), "echo");
+        assert_eq!(Context::current_writer().1, MIN_REPLY_CAPACITY);
+        let big = ctx.clone().with_reply_capacity(10_000_000);
+        // `ctx` is shared, so its capacity cannot change; a context of its own can.
+        assert_eq!(
+            big.sync_scope(Context::current_writer).1,
+            MIN_REPLY_CAPACITY
+        );
+        let own =
+            Context::new(None, http::HeaderMap::new(), "echo").with_reply_capacity(10_000_000);
+        assert_eq!(own.sync_scope(Context::current_writer).1, 10_000_000);
+        let small = Context::new(None, http::HeaderMap::new(), "echo").with_reply_capacity(3);
+        assert_eq!(
+            small.sync_scope(Context::current_writer).1,
+            MIN_REPLY_CAPACITY
+        );
+        drop(ctx);
     }
 }

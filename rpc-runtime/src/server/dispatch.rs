@@ -18,7 +18,7 @@ use super::unwind::{CatchUnwind, panic_message};
 use crate::config::Config;
 use crate::de::{Params, parse_call};
 use crate::fault::{self, Fault};
-use crate::ser::{encode_fault, encode_response_fragment_owned, write_value};
+use crate::ser::{RESPONSE_FRAME, encode_fault, encode_response_fragment_owned, write_value};
 use crate::service::{CallFuture, MethodInfo, Service};
 use crate::value::Value;
 
@@ -245,7 +245,9 @@ impl Registry {
         } else {
             let span = call_span(&name);
             let started = timer();
-            let ctx = Context::new(env.peer, env.headers, &*name).with_codec(settings.codec);
+            let ctx = Context::new(env.peer, env.headers, &*name)
+                .with_codec(settings.codec)
+                .with_reply_capacity(body.len() + RESPONSE_FRAME);
             let source = Source::Xml {
                 params: Some(call.params),
                 body: &body,
