@@ -166,7 +166,30 @@ const TAG_TABLE: [Slot; 64] = {
     table
 };
 
+/// The length and [`name_words`] of each element's name, by `Tag as usize`.
+const TAG_WORDS: [(usize, u64, u64); 25] = {
+    let mut words = [(0, 0, 0); 25];
+    let mut i = 0;
+    while i < ALL_TAGS.len() {
+        let tag = ALL_TAGS[i];
+        let b = tag.name().as_bytes();
+        let Some((lo, hi)) = const_name_words(b) else {
+            panic!("an XML-RPC element name outside 2 to 16 bytes");
+        };
+        words[tag as usize] = (b.len(), lo, hi);
+        i += 1;
+    }
+    words
+};
+
 impl Tag {
+    /// Whether `name` is exactly this element's name: the check of every end tag.
+    #[inline(always)]
+    fn is_named(self, name: &str) -> bool {
+        let (len, lo, hi) = TAG_WORDS[self as usize];
+        name.len() == len && name_words(name.as_bytes()) == Some((lo, hi))
+    }
+
     /// The element with exactly this local name: one hash and one comparison of two
     /// words, as this runs for every start tag.
     #[inline(always)]
@@ -418,6 +441,9 @@ impl<'a> Tokenizer<'a> {
         c.allow_unmatched_ends = false;
         c.expand_empty_elements = false;
         c.trim_text(false);
+        // Whitespace after the name of an end tag (`</value >`) is trimmed in `check_end`;
+        // quick-xml trims it only while it compares end names itself.
+        c.trim_markup_names_in_closing_tags = false;
         Tokenizer {
             reader,
             peeked: None,
@@ -546,7 +572,7 @@ impl<'a> Tokenizer<'a> {
                     .pop()
                     .ok_or_else(|| syntax("an unmatched end tag", start))?;
                 let name: &str = &e;
-                if Tag::from_local(name) != Some(tag) {
+                if !tag.is_named(name) {
                     self.check_end(name, tag, start)?;
                 }
                 self.skip_blanks(self.stack.last().is_none_or(|t| t.is_structural()));
@@ -764,7 +790,9 @@ impl<'a> Tokenizer<'a> {
             None => {
                 // From here on quick-xml compares end names byte for byte, so that
                 // `</ex:nil>` must close `<ex:nil>` and no other prefix.
-                self.reader.config_mut().check_end_names = true;
+                let c = self.reader.config_mut();
+                c.check_end_names = true;
+                c.trim_markup_names_in_closing_tags = true;
                 Self::other_tag(e, start)
             }
         }
@@ -774,7 +802,9 @@ impl<'a> Tokenizer<'a> {
     /// quick-xml compared it with the start tag's own name already, a syntax error if not.
     #[cold]
     fn check_end(&self, name: &str, open: Tag, start: u64) -> Result<()> {
-        if self.reader.config().check_end_names {
+        if self.reader.config().check_end_names
+            || open.is_named(name.trim_end_matches([' ', '\t', '\r', '\n']))
+        {
             return Ok(());
         }
         Err(syntax(
@@ -998,6 +1028,10 @@ mod tests {
     fn tag_names_match_exactly() {
         for t in ALL_TAGS {
             assert_eq!(Tag::from_local(t.name()), Some(t));
+            assert!(t.is_named(t.name()));
+            for other in ALL_TAGS {
+                assert_eq!(other.is_named(t.name()), other == t);
+            }
             let mut padded = t.name().to_owned();
             padded.push('\0');
             assert_eq!(Tag::from_local(&padded), None);
