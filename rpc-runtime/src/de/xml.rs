@@ -328,7 +328,7 @@ pub(crate) struct Tokenizer<'a> {
     step_pos: u64,
     /// The elements open right now, innermost last (quick-xml checks that end tags match
     /// their start tags, so an end tag closes the last one).
-    stack: Vec<Tag>,
+    stack: TagStack,
     /// Whether the root element started.
     root_seen: bool,
     /// The byte offset of the token returned last.
@@ -412,6 +412,53 @@ fn normalize_eol(s: &str) -> String {
     out
 }
 
+/// The open elements: the first few in place (every message holds them), deeper ones on
+/// the heap, so reading a typical message allocates nothing for them.
+#[derive(Default)]
+struct TagStack {
+    len: usize,
+    inline: [Option<Tag>; INLINE_DEPTH],
+    deeper: Vec<Tag>,
+}
+
+/// Elements a [`TagStack`] holds in place: a call with values nested 7 deep.
+const INLINE_DEPTH: usize = 24;
+
+impl TagStack {
+    #[inline]
+    fn push(&mut self, tag: Tag) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = Some(tag),
+            None => self.deeper.push(tag),
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<Tag> {
+        let top = self.last()?;
+        if self.len > INLINE_DEPTH {
+            self.deeper.pop();
+        }
+        self.len -= 1;
+        Some(top)
+    }
+
+    #[inline]
+    fn last(&self) -> Option<Tag> {
+        let i = self.len.checked_sub(1)?;
+        match self.inline.get(i) {
+            Some(slot) => *slot,
+            None => self.deeper.last().copied(),
+        }
+    }
+
+    #[inline]
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// What one quick-xml event means to the tokenizer.
 #[derive(Clone, Copy)]
 enum Step {
@@ -450,7 +497,7 @@ impl<'a> Tokenizer<'a> {
             text: Cow::Borrowed(""),
             merging: false,
             step_pos: 0,
-            stack: Vec::with_capacity(16),
+            stack: TagStack::default(),
             root_seen: false,
             pos: 0,
         }
@@ -667,7 +714,10 @@ impl<'a> Tokenizer<'a> {
                 // The declaration is the first event: from here on, outside the root,
                 // whitespace needs no event.
                 self.skip_blanks(true);
-                if let Some(enc) = d.encoding() {
+                // Most declarations name no encoding (Python's is `<?xml version='1.0'?>`):
+                // their attributes need no parsing.
+                let named = d.contains("encoding");
+                if let Some(enc) = named.then(|| d.encoding()).flatten() {
                     let enc =
                         enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
                     let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
@@ -993,6 +1043,20 @@ mod tests {
             let e = tokens(xml).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Syntax, "{xml}: {e}");
         }
+    }
+
+    #[test]
+    fn deep_documents_keep_their_elements_past_the_inline_ones() {
+        let open = "<value><array><data>".repeat(INLINE_DEPTH);
+        let close = "</data></array></value>".repeat(INLINE_DEPTH);
+        let v = tokens(&format!("{open}<value><int>1</int></value>{close}")).unwrap();
+        assert_eq!(v.len(), INLINE_DEPTH * 6 + 5);
+        assert_eq!(v[v.len() - 1], "</value>");
+        // A wrong end tag deep down is still caught, and so is one missing.
+        let wrong = format!("{open}<value></data>{close}");
+        assert_eq!(tokens(&wrong).unwrap_err().kind(), ErrorKind::Syntax);
+        let short = format!("{open}{}", &close[7..]);
+        assert_eq!(tokens(&short).unwrap_err().kind(), ErrorKind::Syntax);
     }
 
     #[test]

@@ -555,7 +555,9 @@ async fn run(
     deadline: Option<Instant>,
     settings: &DispatchSettings,
 ) -> Result<Vec<u8>, Fault> {
-    let method = ctx.method().to_owned();
+    // For the log lines below (a second handle on the context; no copy of the name).
+    let log_ctx = ctx.clone();
+    let method = log_ctx.method();
     let mut guarded = std::pin::pin!(CatchUnwind::new(ctx.scope(fut)));
     // A call that finishes at its first poll does not arm the deadline timer.
     let first = std::future::poll_fn(|cx| match guarded.as_mut().poll(cx) {
