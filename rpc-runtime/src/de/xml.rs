@@ -14,9 +14,18 @@
 //!   raw CR LF and lone CR become LF, while `&#13;` stays a CR;
 //! * the document has exactly one root element, an optional XML declaration only at the
 //!   very start (UTF-8 or US-ASCII), no DOCTYPE and no processing instruction, only
-//!   whitespace and comments around the root, and it must not end inside an element.
+//!   whitespace and comments around the root, and it must not end inside an element;
+//! * an end tag must name the element it closes: checked here against the stack of open
+//!   elements, or by quick-xml once an element with a namespace prefix or attributes has
+//!   appeared (the stack keeps local names only).
 //!
 //! Every error quick-xml reports is fatal.
+//!
+//! For speed, quick-xml is told to skip blank text while the open element holds only
+//! elements (or none is open): the line breaks between the elements of a pretty-printed
+//! message then cost no event. Inside an element with character data every character is
+//! kept. The hot path is one event per mark; character data and rare events are handled
+//! out of line.
 
 use std::borrow::Cow;
 
