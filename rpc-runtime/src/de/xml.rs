@@ -131,6 +131,22 @@ const fn const_name_words(b: &[u8]) -> Option<(u64, u64)> {
     })
 }
 
+/// The length and [`name_words`] of each element's name, by `Tag as usize`.
+const TAG_WORDS: [(usize, u64, u64); 25] = {
+    let mut words = [(0, 0, 0); 25];
+    let mut i = 0;
+    while i < ALL_TAGS.len() {
+        let tag = ALL_TAGS[i];
+        let b = tag.name().as_bytes();
+        let Some((lo, hi)) = const_name_words(b) else {
+            panic!("an XML-RPC element name outside 2 to 16 bytes");
+        };
+        words[tag as usize] = (b.len(), lo, hi);
+        i += 1;
+    }
+    words
+};
+
 /// The slot of a name in [`TAG_TABLE`]: a multiplicative hash of its words that gives each
 /// XML-RPC element its own slot (the table's construction checks that at compile time).
 #[inline(always)]
@@ -158,14 +174,11 @@ const TAG_TABLE: [Slot; 64] = {
     let mut i = 0;
     while i < ALL_TAGS.len() {
         let tag = ALL_TAGS[i];
-        let b = tag.name().as_bytes();
-        let Some((lo, hi)) = const_name_words(b) else {
-            panic!("an XML-RPC element name outside 2 to 16 bytes");
-        };
-        let slot = name_slot(b.len(), lo, hi);
+        let (len, lo, hi) = TAG_WORDS[tag as usize];
+        let slot = name_slot(len, lo, hi);
         assert!(table[slot].tag.is_none(), "two element names share a slot");
         table[slot] = Slot {
-            len: b.len(),
+            len,
             lo,
             hi,
             tag: Some(tag),
@@ -173,22 +186,6 @@ const TAG_TABLE: [Slot; 64] = {
         i += 1;
     }
     table
-};
-
-/// The length and [`name_words`] of each element's name, by `Tag as usize`.
-const TAG_WORDS: [(usize, u64, u64); 25] = {
-    let mut words = [(0, 0, 0); 25];
-    let mut i = 0;
-    while i < ALL_TAGS.len() {
-        let tag = ALL_TAGS[i];
-        let b = tag.name().as_bytes();
-        let Some((lo, hi)) = const_name_words(b) else {
-            panic!("an XML-RPC element name outside 2 to 16 bytes");
-        };
-        words[tag as usize] = (b.len(), lo, hi);
-        i += 1;
-    }
-    words
 };
 
 impl Tag {
