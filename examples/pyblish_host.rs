@@ -625,7 +625,7 @@ const USAGE: &str = "usage: pyblish_host [--listen ADDR] [--ui-port PORT] [--sec
   --heartbeat-ms MS       heartbeat interval (default 1000)";
 
 /// The command line (`--flag VALUE` or `--flag=VALUE`), or `None` for `--help`.
-fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+fn parse_options(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         ui_port: 9090,
@@ -633,41 +633,18 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Option
         process_delay: Duration::from_millis(3000),
         heartbeat: Duration::from_millis(1000),
     };
-    while let Some(arg) = args.next() {
-        let (flag, mut inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg, None),
-        };
-        let mut value = || {
-            inline
-                .take()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+    let mut flags = cli::Flags::new(args);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--listen" => {
-                options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?
-            }
-            "--ui-port" => {
-                options.ui_port = value()?.parse().map_err(|e| format!("--ui-port: {e}"))?
-            }
-            "--secret" => options.secret = Some(value()?),
-            "--process-delay-ms" => {
-                let ms = value()?
-                    .parse()
-                    .map_err(|e| format!("--process-delay-ms: {e}"))?;
-                options.process_delay = Duration::from_millis(ms);
-            }
+            "--listen" => options.listen = flags.parsed()?,
+            "--ui-port" => options.ui_port = flags.parsed()?,
+            "--secret" => options.secret = Some(flags.value()?),
+            "--process-delay-ms" => options.process_delay = Duration::from_millis(flags.parsed()?),
             "--heartbeat-ms" => {
-                let ms: u64 = value()?
-                    .parse()
-                    .map_err(|e| format!("--heartbeat-ms: {e}"))?;
-                options.heartbeat = Duration::from_millis(ms.max(1));
+                options.heartbeat = Duration::from_millis(flags.parsed::<u64>()?.max(1));
             }
-            _ => return Err(format!("unknown argument {flag:?}")),
+            _ => return Err(flags.unknown()),
         }
     }
     Ok(Some(options))

@@ -230,31 +230,18 @@ const USAGE: &str = "usage: pyblish_ui [--listen ADDR] [--secret S]
   --secret S     the password the hosts want (HTTP Basic auth)";
 
 /// The command line (`--flag VALUE` or `--flag=VALUE`), or `None` for `--help`.
-fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+fn parse_options(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
         listen: SocketAddr::from(([127, 0, 0, 1], 9090)),
         secret: None,
     };
-    while let Some(arg) = args.next() {
-        let (flag, mut inline) = match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                (flag.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg, None),
-        };
-        let mut value = || {
-            inline
-                .take()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+    let mut flags = cli::Flags::new(args);
+    while let Some(flag) = flags.next_flag() {
         match flag.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--listen" => {
-                options.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?
-            }
-            "--secret" => options.secret = Some(value()?),
-            _ => return Err(format!("unknown argument {flag:?}")),
+            "--listen" => options.listen = flags.parsed()?,
+            "--secret" => options.secret = Some(flags.value()?),
+            _ => return Err(flags.unknown()),
         }
     }
     Ok(Some(options))

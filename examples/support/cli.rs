@@ -51,25 +51,73 @@ pub(crate) fn parsed_or_exit<T>(
 /// Parses the arguments (without the program name): `Ok(None)` for `--help`.
 fn parse(args: impl Iterator<Item = String>, default: &str) -> Result<Option<SocketAddr>, String> {
     let mut listen = default.to_owned();
-    let mut args = args;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
+    let mut flags = Flags::new(args);
+    while let Some(flag) = flags.next_flag() {
+        match flag.as_str() {
             "-h" | "--help" => return Ok(None),
-            "--listen" => {
-                listen = args
-                    .next()
-                    .ok_or_else(|| "--listen needs an address, e.g. 127.0.0.1:0".to_owned())?;
-            }
-            _ => match arg.strip_prefix("--listen=") {
-                Some(value) => listen = value.to_owned(),
-                None => return Err(format!("unknown argument `{arg}`")),
-            },
+            "--listen" => listen = flags.value()?,
+            _ => return Err(flags.unknown()),
         }
     }
     listen
         .parse()
         .map(Some)
         .map_err(|e| format!("--listen {listen}: {e} (expected HOST:PORT, e.g. 127.0.0.1:0)"))
+}
+
+/// A command line read flag by flag, each written `--flag VALUE` or `--flag=VALUE`.
+pub(crate) struct Flags<I> {
+    args: I,
+    /// The flag read last.
+    flag: String,
+    /// Its value when written `--flag=VALUE`.
+    inline: Option<String>,
+}
+
+impl<I: Iterator<Item = String>> Flags<I> {
+    /// Reads `args` (without the program name).
+    pub(crate) fn new(args: I) -> Self {
+        Flags {
+            args,
+            flag: String::new(),
+            inline: None,
+        }
+    }
+
+    /// The next flag (`--listen` of `--listen=ADDR`), or `None` after the last.
+    pub(crate) fn next_flag(&mut self) -> Option<String> {
+        let arg = self.args.next()?;
+        (self.flag, self.inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        Some(self.flag.clone())
+    }
+
+    /// The value of the flag read last: after its `=`, or the next argument.
+    pub(crate) fn value(&mut self) -> Result<String, String> {
+        self.inline
+            .take()
+            .or_else(|| self.args.next())
+            .ok_or_else(|| format!("{} needs a value", self.flag))
+    }
+
+    /// The value of the flag read last, parsed.
+    #[allow(dead_code)] // Not every example has a flag with a number.
+    pub(crate) fn parsed<T: std::str::FromStr>(&mut self) -> Result<T, String>
+    where
+        T::Err: std::fmt::Display,
+    {
+        let value = self.value()?;
+        value.parse().map_err(|e| format!("{}: {e}", self.flag))
+    }
+
+    /// The error for the flag read last when the example does not know it.
+    pub(crate) fn unknown(&self) -> String {
+        format!("unknown argument `{}`", self.flag)
+    }
 }
 
 /// Prints the `listening on http://ADDR/PATH` line and flushes stdout. `path` starts with `/`.

@@ -89,14 +89,12 @@ impl<'a> Service<'a> {
     pub(crate) fn from_syn(cx: &Ctxt, original: &'a ItemTrait, args: ServiceArgs) -> Service<'a> {
         // Generated types name the user's types; a trait generic over them would need a
         // generic client and server, which the macro does not generate.
-        if !original.generics.params.is_empty() {
-            cx.error_spanned_by(
-                &original.generics,
-                "a service trait cannot have generic parameters",
-            );
-        } else if let Some(w) = &original.generics.where_clause {
-            cx.error_spanned_by(w, "a service trait cannot have a where clause");
-        }
+        reject_generics(
+            cx,
+            &original.generics,
+            "a service trait cannot have generic parameters",
+            "a service trait cannot have a where clause",
+        );
         if let Some(unsafety) = &original.unsafety {
             cx.error_spanned_by(unsafety, "a service trait cannot be `unsafe`");
         }
@@ -322,14 +320,12 @@ fn check_signature<'a>(cx: &Ctxt, original: &'a TraitItemFn) -> syn::punctuated:
     }
 
     // Each generic parameter would have to be chosen by the remote caller.
-    if !sig.generics.params.is_empty() {
-        cx.error_spanned_by(
-            &sig.generics,
-            "a service method cannot be generic: its parameter and return types must be concrete",
-        );
-    } else if let Some(w) = &sig.generics.where_clause {
-        cx.error_spanned_by(w, "a service method cannot have a where clause");
-    }
+    reject_generics(
+        cx,
+        &sig.generics,
+        "a service method cannot be generic: its parameter and return types must be concrete",
+        "a service method cannot have a where clause",
+    );
     if let Some(c) = &sig.constness {
         cx.error_spanned_by(c, "a service method cannot be `const`");
     }
@@ -371,6 +367,16 @@ fn help_text(docs: &[&Attribute]) -> String {
 
 // A wire name must survive every XML-RPC peer: the spec allows only these characters in
 // a methodName.
+/// Reports generic parameters (with `generic`) or else a where clause (with `where_clause`):
+/// neither the trait nor a method may have them.
+fn reject_generics(cx: &Ctxt, generics: &syn::Generics, generic: &str, where_clause: &str) {
+    if !generics.params.is_empty() {
+        cx.error_spanned_by(generics, generic);
+    } else if let Some(w) = &generics.where_clause {
+        cx.error_spanned_by(w, where_clause);
+    }
+}
+
 fn check_name(cx: &Ctxt, name: &str, span: Span, what: &str) {
     if name.is_empty() {
         cx.error_at(span, format!("the {what} cannot be empty"));

@@ -413,20 +413,24 @@ impl<'a> Deserializer<'a> {
             .visit_map(&mut acc)
             .map_err(|e: Error| e.at_offset(at))?;
         if acc.open {
-            match acc.de.tok.next_mark()? {
-                Mark::End(Tag::Struct) => {}
-                _ => {
-                    return Err(Error::new(
-                        ErrorKind::Type,
-                        "the struct has more members than the receiver reads",
-                    )
-                    .at_offset(at));
-                }
-            }
+            acc.de.expect_end(
+                Tag::Struct,
+                at,
+                "the struct has more members than the receiver reads",
+            )?;
         }
         self.names.truncate(base);
         self.end_value()?;
         Ok(value)
+    }
+
+    /// Reads the end tag of a struct or array the visitor stopped reading; anything else
+    /// means it stopped early, an [`ErrorKind::Type`] error `unread` at `at`.
+    fn expect_end(&mut self, end: Tag, at: u64, unread: &'static str) -> Result<()> {
+        match self.tok.next_mark()? {
+            Mark::End(tag) if tag == end => Ok(()),
+            _ => Err(Error::new(ErrorKind::Type, unread).at_offset(at)),
+        }
     }
 
     /// Reads the items of an `<array>` whose start tag was read.
@@ -451,16 +455,11 @@ impl<'a> Deserializer<'a> {
             .visit_seq(&mut acc)
             .map_err(|e: Error| e.at_offset(at))?;
         if acc.open {
-            match acc.de.tok.next_mark()? {
-                Mark::End(Tag::Data) => {}
-                _ => {
-                    return Err(Error::new(
-                        ErrorKind::Type,
-                        "the array has more items than the receiver reads",
-                    )
-                    .at_offset(at));
-                }
-            }
+            acc.de.expect_end(
+                Tag::Data,
+                at,
+                "the array has more items than the receiver reads",
+            )?;
         }
         if close_array {
             match self.tok.next_mark()? {

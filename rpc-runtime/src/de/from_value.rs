@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::deserializer::{StrDe, UnitVariant, trim_ascii};
+use super::deserializer::{StrDe, UnitVariant};
 use crate::datetime::DATETIME_TOKEN;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::value::{Struct, Value};
@@ -27,67 +27,6 @@ fn int<T: TryFrom<i64>>(v: &Value, ty: &'static str) -> Result<T> {
         )
         .with_types(ty, "int")
     })
-}
-
-/// A struct member name as a deserializer: a string, or a number for integer-keyed maps.
-struct KeyStr<'k>(&'k str);
-
-macro_rules! key_int {
-    ($($method:ident => $visit:ident: $ty:ty),*) => {
-        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            match trim_ascii(self.0).parse::<$ty>() {
-                Ok(n) => visitor.$visit(n),
-                Err(_) => visitor.visit_str(self.0),
-            }
-        })*
-    };
-}
-
-impl<'de> de::Deserializer<'de> for KeyStr<'_> {
-    type Error = Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_str(self.0)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_some(self)
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value> {
-        visitor.visit_enum(UnitVariant(Cow::Owned(self.0.to_owned())))
-    }
-
-    key_int! {
-        deserialize_i8 => visit_i8: i8,
-        deserialize_i16 => visit_i16: i16,
-        deserialize_i32 => visit_i32: i32,
-        deserialize_i64 => visit_i64: i64,
-        deserialize_i128 => visit_i128: i128,
-        deserialize_u8 => visit_u8: u8,
-        deserialize_u16 => visit_u16: u16,
-        deserialize_u32 => visit_u32: u32,
-        deserialize_u64 => visit_u64: u64,
-        deserialize_u128 => visit_u128: u128
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool f32 f64 char str string bytes byte_buf unit unit_struct seq tuple
-        tuple_struct map struct identifier ignored_any
-    }
 }
 
 struct ArrayAcc {
@@ -128,7 +67,8 @@ impl<'de> de::MapAccess<'de> for StructAcc {
         match self.iter.next() {
             None => Ok(None),
             Some(member) => {
-                let key = seed.deserialize(KeyStr(&member.0))?;
+                // The name stays here for the error path of its value, so the key gets a copy.
+                let key = seed.deserialize(StrDe(Cow::Owned(member.0.clone())))?;
                 self.current = Some(member);
                 Ok(Some(key))
             }
@@ -193,7 +133,7 @@ impl<'de> de::EnumAccess<'de> for MemberVariant {
     type Variant = Self;
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
-        let v = seed.deserialize(KeyStr(&self.name))?;
+        let v = seed.deserialize(StrDe(Cow::Owned(self.name.clone())))?;
         Ok((v, self))
     }
 }

@@ -154,35 +154,16 @@ const fn name_slot(len: usize, lo: u64, hi: u64) -> usize {
     ((lo ^ (hi << 1) ^ len as u64).wrapping_mul(0x899d_ca16_a7a7_485d) >> 58) as usize
 }
 
-/// One slot of [`TAG_TABLE`]: the element whose name hashes here, with its length and words.
-#[derive(Clone, Copy)]
-struct Slot {
-    len: usize,
-    lo: u64,
-    hi: u64,
-    tag: Option<Tag>,
-}
-
-/// The elements of XML-RPC by [`name_slot`] of their names.
-const TAG_TABLE: [Slot; 64] = {
-    let mut table = [Slot {
-        len: 0,
-        lo: 0,
-        hi: 0,
-        tag: None,
-    }; 64];
+/// The element whose name hashes to each [`name_slot`]; [`TAG_WORDS`] holds its name.
+const TAG_TABLE: [Option<Tag>; 64] = {
+    let mut table = [None; 64];
     let mut i = 0;
     while i < ALL_TAGS.len() {
         let tag = ALL_TAGS[i];
         let (len, lo, hi) = TAG_WORDS[tag as usize];
         let slot = name_slot(len, lo, hi);
-        assert!(table[slot].tag.is_none(), "two element names share a slot");
-        table[slot] = Slot {
-            len,
-            lo,
-            hi,
-            tag: Some(tag),
-        };
+        assert!(table[slot].is_none(), "two element names share a slot");
+        table[slot] = Some(tag);
         i += 1;
     }
     table
@@ -202,12 +183,8 @@ impl Tag {
     fn from_local(name: &str) -> Option<Tag> {
         let b = name.as_bytes();
         let (lo, hi) = name_words(b)?;
-        let slot = &TAG_TABLE[name_slot(b.len(), lo, hi)];
-        if slot.len == b.len() && slot.lo == lo && slot.hi == hi {
-            slot.tag
-        } else {
-            None
-        }
+        let tag = TAG_TABLE[name_slot(b.len(), lo, hi)]?;
+        (TAG_WORDS[tag as usize] == (b.len(), lo, hi)).then_some(tag)
     }
 
     /// The element name as XML-RPC spells it.

@@ -57,69 +57,61 @@ fn is_nonchar_at(bytes: &[u8], i: usize) -> bool {
 /// Appends `text` to `out` escaped for element content; a character XML 1.0 cannot carry is
 /// an error, and `out` then holds a partial copy.
 pub(crate) fn escape_into(out: &mut Vec<u8>, text: &str) -> Result<()> {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match CLASS[b as usize] {
-            PLAIN => i += 1,
-            ESCAPE => {
-                out.extend_from_slice(&bytes[start..i]);
-                out.extend_from_slice(replacement(b));
-                i += 1;
-                start = i;
-            }
-            LEAD_EF => {
-                if is_nonchar_at(bytes, i) {
-                    return Err(unencodable(text, i));
-                }
-                // 0xEF always leads a three-byte sequence in valid UTF-8.
-                i += 3;
-            }
-            _ => return Err(unencodable(text, i)),
-        }
-    }
-    out.extend_from_slice(&bytes[start..]);
-    Ok(())
+    escape_with(out, text, |_, at| Err(unencodable(text, at)))
 }
 
 /// Like [`escape_into`], but writes U+FFFD in place of each character XML cannot carry, so
 /// it never fails. For fault strings, which must always be sendable.
 pub(crate) fn escape_lossy_into(out: &mut Vec<u8>, text: &str) {
-    const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
+    let never = escape_with(out, text, |out, _| {
+        out.extend_from_slice("\u{FFFD}".as_bytes());
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let Ok(()) = never;
+}
+
+/// The escaping loop of both: copies `text` to `out`, escaping what element content must
+/// escape; for each character XML 1.0 cannot carry, `unencodable(out, byte offset)` writes a
+/// replacement or stops with an error.
+#[inline(always)]
+fn escape_with<E>(
+    out: &mut Vec<u8>,
+    text: &str,
+    mut unencodable: impl FnMut(&mut Vec<u8>, usize) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     let bytes = text.as_bytes();
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        match CLASS[b as usize] {
-            PLAIN => i += 1,
+        // The length of a character XML cannot carry found at `i`.
+        let bad = match CLASS[b as usize] {
+            PLAIN => {
+                i += 1;
+                continue;
+            }
             ESCAPE => {
                 out.extend_from_slice(&bytes[start..i]);
                 out.extend_from_slice(replacement(b));
                 i += 1;
                 start = i;
+                continue;
             }
-            LEAD_EF => {
-                if is_nonchar_at(bytes, i) {
-                    out.extend_from_slice(&bytes[start..i]);
-                    out.extend_from_slice(REPLACEMENT);
-                    i += 3;
-                    start = i;
-                } else {
-                    i += 3;
-                }
+            // 0xEF always leads a three-byte sequence in valid UTF-8.
+            LEAD_EF if !is_nonchar_at(bytes, i) => {
+                i += 3;
+                continue;
             }
-            _ => {
-                out.extend_from_slice(&bytes[start..i]);
-                out.extend_from_slice(REPLACEMENT);
-                i += 1;
-                start = i;
-            }
-        }
+            LEAD_EF => 3,
+            _ => 1,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        unencodable(out, i)?;
+        i += bad;
+        start = i;
     }
     out.extend_from_slice(&bytes[start..]);
+    Ok(())
 }
 
 /// Reverses [`escape_into`] on text it wrote: used only to name a struct member in an

@@ -666,8 +666,26 @@ pub(crate) fn bad_key(found: &str) -> Error {
     )
 }
 
-/// Implements the `Serializer` methods a member name refuses.
+/// Implements the `Serializer` methods a member name refuses: booleans and numbers (both
+/// member-name serializers, the writer's and `to_value`'s, refuse the same ones).
 macro_rules! refuse_key_scalars {
+    () => {
+        refuse_key_scalars! {
+            serialize_bool(bool) => "a boolean",
+            serialize_i8(i8) => "an integer",
+            serialize_i16(i16) => "an integer",
+            serialize_i32(i32) => "an integer",
+            serialize_i64(i64) => "an integer",
+            serialize_i128(i128) => "an integer",
+            serialize_u8(u8) => "an integer",
+            serialize_u16(u16) => "an integer",
+            serialize_u32(u32) => "an integer",
+            serialize_u64(u64) => "an integer",
+            serialize_u128(u128) => "an integer",
+            serialize_f32(f32) => "a double",
+            serialize_f64(f64) => "a double",
+        }
+    };
     ($($method:ident($ty:ty) => $found:literal),* $(,)?) => {
         $(fn $method(self, _v: $ty) -> Result<Self::Ok> {
             Err(bad_key($found))
@@ -786,20 +804,6 @@ impl ser::Serializer for KeyWriter<'_> {
         value.serialize(self)
     }
 
-    refuse_key_scalars! {
-        serialize_bool(bool) => "a boolean",
-        serialize_i8(i8) => "an integer",
-        serialize_i16(i16) => "an integer",
-        serialize_i32(i32) => "an integer",
-        serialize_i64(i64) => "an integer",
-        serialize_i128(i128) => "an integer",
-        serialize_u8(u8) => "an integer",
-        serialize_u16(u16) => "an integer",
-        serialize_u32(u32) => "an integer",
-        serialize_u64(u64) => "an integer",
-        serialize_u128(u128) => "an integer",
-        serialize_f32(f32) => "a double",
-        serialize_f64(f64) => "a double",
-    }
+    refuse_key_scalars!();
     refuse_key_compounds!();
 }

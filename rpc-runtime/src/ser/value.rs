@@ -515,20 +515,6 @@ impl ser::Serializer for KeyBuilder {
         value.serialize(self)
     }
 
-    refuse_key_scalars! {
-        serialize_bool(bool) => "a boolean",
-        serialize_i8(i8) => "an integer",
-        serialize_i16(i16) => "an integer",
-        serialize_i32(i32) => "an integer",
-        serialize_i64(i64) => "an integer",
-        serialize_i128(i128) => "an integer",
-        serialize_u8(u8) => "an integer",
-        serialize_u16(u16) => "an integer",
-        serialize_u32(u32) => "an integer",
-        serialize_u64(u64) => "an integer",
-        serialize_u128(u128) => "an integer",
-        serialize_f32(f32) => "a double",
-        serialize_f64(f64) => "a double",
-    }
+    refuse_key_scalars!();
     refuse_key_compounds!();
 }

@@ -39,23 +39,31 @@ impl Context {
         headers: http::HeaderMap,
         method: impl Into<String>,
     ) -> Self {
+        Context::for_call(peer, headers, method, crate::Config::DEFAULT, 0)
+    }
+
+    /// The context the server makes for a call: with the codec settings it reads and writes
+    /// with, and a capacity for the result's buffer. The server passes the size of the
+    /// request, as a result is usually no larger than what it answers (an echo is as
+    /// large): most results are then written without the buffer growing, and a large one
+    /// without holding a full buffer and its copy at once while it grows. Capacity never
+    /// written stays virtual memory. At least [`MIN_REPLY_CAPACITY`] is used.
+    pub(crate) fn for_call(
+        peer: Option<SocketAddr>,
+        headers: http::HeaderMap,
+        method: impl Into<String>,
+        codec: crate::Config,
+        reply_capacity: usize,
+    ) -> Self {
         Context {
             inner: Arc::new(Inner {
                 peer,
                 headers,
                 method: method.into(),
-                codec: crate::Config::DEFAULT,
-                reply_capacity: MIN_REPLY_CAPACITY,
+                codec,
+                reply_capacity: reply_capacity.max(MIN_REPLY_CAPACITY),
             }),
         }
-    }
-
-    /// The same context with the codec settings the server reads and writes with.
-    pub(crate) fn with_codec(mut self, codec: crate::Config) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.codec = codec;
-        }
-        self
     }
 
     /// The codec settings of the server answering the call ([`Config::DEFAULT`] for a
@@ -64,18 +72,6 @@ impl Context {
     /// [`Config::DEFAULT`]: crate::Config::DEFAULT
     pub fn codec_config(&self) -> &crate::Config {
         &self.inner.codec
-    }
-
-    /// The same context with a capacity for the result's buffer: the size of the request,
-    /// as a result is usually no larger than what it answers (an echo is as large), so
-    /// most results are written without the buffer growing, and a large one without
-    /// holding a full buffer and its copy at once while it grows. Capacity never written
-    /// stays virtual memory.
-    pub(crate) fn with_reply_capacity(mut self, capacity: usize) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.reply_capacity = capacity.max(MIN_REPLY_CAPACITY);
-        }
-        self
     }
 
     /// The codec settings of the current call and the capacity its result's buffer starts
@@ -133,22 +129,28 @@ mod tests {
 
     #[test]
     fn results_start_with_room_for_the_request_size() {
-        let ctx = Context::new(None, http::HeaderMap::new(), "echo");
+        let call = |capacity| {
+            Context::for_call(
+                None,
+                http::HeaderMap::new(),
+                "echo",
+                crate::Config::DEFAULT,
+                capacity,
+            )
+        };
         assert_eq!(Context::current_writer().1, MIN_REPLY_CAPACITY);
-        let big = ctx.clone().with_reply_capacity(10_000_000);
-        // `ctx` is shared, so its capacity cannot change; a context of its own can.
         assert_eq!(
-            big.sync_scope(Context::current_writer).1,
+            call(10_000_000).sync_scope(Context::current_writer).1,
+            10_000_000
+        );
+        assert_eq!(
+            call(3).sync_scope(Context::current_writer).1,
             MIN_REPLY_CAPACITY
         );
-        let own =
-            Context::new(None, http::HeaderMap::new(), "echo").with_reply_capacity(10_000_000);
-        assert_eq!(own.sync_scope(Context::current_writer).1, 10_000_000);
-        let small = Context::new(None, http::HeaderMap::new(), "echo").with_reply_capacity(3);
+        let plain = Context::new(None, http::HeaderMap::new(), "echo");
         assert_eq!(
-            small.sync_scope(Context::current_writer).1,
+            plain.sync_scope(Context::current_writer).1,
             MIN_REPLY_CAPACITY
         );
-        drop(ctx);
     }
 }

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -245,9 +244,13 @@ impl Registry {
         } else {
             let span = call_span(&name);
             let started = timer();
-            let ctx = Context::new(env.peer, env.headers, &*name)
-                .with_codec(settings.codec)
-                .with_reply_capacity(body.len() + RESPONSE_FRAME);
+            let ctx = Context::for_call(
+                env.peer,
+                env.headers,
+                &*name,
+                settings.codec,
+                body.len() + RESPONSE_FRAME,
+            );
             let source = Source::Xml {
                 params: Some(call.params),
                 body: &body,
@@ -461,8 +464,8 @@ impl Registry {
                 )),
                 Ok((name, params)) => {
                     let source = Source::Values(Some(params));
-                    let ctx = Context::new(env.peer, env.headers.clone(), &*name)
-                        .with_codec(settings.codec);
+                    let ctx =
+                        Context::for_call(env.peer, env.headers.clone(), &*name, settings.codec, 0);
                     Box::pin(self.call_one(&name, source, settings, ctx, Some(deadline))).await
                 }
             };
@@ -558,20 +561,10 @@ async fn run(
     // For the log lines below (a second handle on the context; no copy of the name).
     let log_ctx = ctx.clone();
     let method = log_ctx.method();
-    let mut guarded = std::pin::pin!(CatchUnwind::new(ctx.scope(fut)));
-    // A call that finishes at its first poll does not arm the deadline timer.
-    let first = std::future::poll_fn(|cx| match guarded.as_mut().poll(cx) {
-        Poll::Ready(r) => Poll::Ready(Some(r)),
-        Poll::Pending => Poll::Ready(None),
+    let outcome = super::within(CatchUnwind::new(ctx.scope(fut)), || {
+        deadline.unwrap_or_else(|| Instant::now() + settings.handler_timeout)
     })
     .await;
-    let outcome = match first {
-        Some(r) => Ok(r),
-        None => {
-            let deadline = deadline.unwrap_or_else(|| Instant::now() + settings.handler_timeout);
-            tokio::time::timeout_at(deadline, guarded).await
-        }
-    };
     match outcome {
         Ok(Ok(result)) => result,
         Err(_elapsed) => {

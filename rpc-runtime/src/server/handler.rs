@@ -128,17 +128,11 @@ impl Shared {
             return res;
         };
 
-        // A body already received is taken without arming the deadline timer.
-        let mut collect = std::pin::pin!(Limited::new(body, self.max_body).collect());
-        let first = std::future::poll_fn(|cx| match collect.as_mut().poll(cx) {
-            Poll::Ready(r) => Poll::Ready(Some(r)),
-            Poll::Pending => Poll::Ready(None),
+        let body_timeout = self.body_timeout;
+        let collected = super::within(Limited::new(body, self.max_body).collect(), || {
+            tokio::time::Instant::now() + body_timeout
         })
         .await;
-        let collected = match first {
-            Some(r) => Ok(r),
-            None => tokio::time::timeout(self.body_timeout, collect).await,
-        };
         let raw = match collected {
             Ok(Ok(c)) => c.to_bytes(),
             Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {

@@ -105,6 +105,25 @@ use crate::service::Service;
 use dispatch::{DispatchSettings, Registry};
 use handler::{ConnService, Shared};
 
+/// Awaits `fut` within a deadline, arming the timer only when `fut` does not finish at its
+/// first poll: most request bodies have arrived and most handlers finish at once, and a
+/// timer costs an entry in tokio's timer wheel per request.
+pub(crate) async fn within<F: Future>(
+    fut: F,
+    deadline: impl FnOnce() -> tokio::time::Instant,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    let mut fut = std::pin::pin!(fut);
+    let first = std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
+        std::task::Poll::Ready(r) => std::task::Poll::Ready(Some(r)),
+        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    })
+    .await;
+    match first {
+        Some(r) => Ok(r),
+        None => tokio::time::timeout_at(deadline(), fut).await,
+    }
+}
+
 /// Why a server could not be built.
 #[derive(Debug)]
 #[non_exhaustive]
