@@ -20,15 +20,28 @@ pub(crate) const I8_TOKEN: &str = "$rpc_runtime::i8";
 /// nest arrays or structs must be bounded too.
 pub(crate) const MAX_WRAPPERS: usize = 128;
 
-/// What a scalar inside a recognised newtype becomes.
+/// What a scalar inside a recognised newtype becomes (for the writer and for `to_value`).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     /// The plain mapping.
     Plain,
     /// Inside [`I8_TOKEN`]: integers are always `<i8>`.
     Long,
     /// Inside [`DATETIME_TOKEN`]: a string is the `<dateTime.iso8601>` text.
     DateTime,
+}
+
+impl Mode {
+    /// The mode inside the newtype struct `name`.
+    pub(crate) fn of_newtype(name: &str) -> Mode {
+        if name == DATETIME_TOKEN {
+            Mode::DateTime
+        } else if name == I8_TOKEN {
+            Mode::Long
+        } else {
+            Mode::Plain
+        }
+    }
 }
 
 /// Writes one `<value>` element.
@@ -343,14 +356,7 @@ impl<'a> ser::Serializer for ValueSerializer<'a> {
         name: &'static str,
         value: &T,
     ) -> Result<()> {
-        let mode = if name == DATETIME_TOKEN {
-            Mode::DateTime
-        } else if name == I8_TOKEN {
-            Mode::Long
-        } else {
-            Mode::Plain
-        };
-        value.serialize(self.wrapped(mode)?)
+        value.serialize(self.wrapped(Mode::of_newtype(name))?)
     }
 
     fn serialize_newtype_variant<T: ?Sized + Serialize>(

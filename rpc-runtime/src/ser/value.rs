@@ -4,11 +4,11 @@
 use serde::ser::{self, Impossible, Serialize, SerializeMap as _};
 
 use super::serializer::{
-    I8_TOKEN, MAX_WRAPPERS, bad_key, int_too_large, refuse_key_compounds, refuse_key_scalars,
+    I8_TOKEN, MAX_WRAPPERS, Mode, bad_key, int_too_large, refuse_key_compounds, refuse_key_scalars,
     too_deep,
 };
 use crate::config::Config;
-use crate::datetime::{DATETIME_TOKEN, DateTime};
+use crate::datetime::DateTime;
 use crate::error::{Error, ErrorKind, PathSegment, Result};
 use crate::value::{Struct, Value};
 
@@ -56,13 +56,6 @@ impl Serialize for Value {
 /// [`Config::max_depth`].
 pub fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
     value.serialize(ValueBuilder::new(1))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    Plain,
-    Long,
-    DateTime,
 }
 
 /// Builds one [`Value`].
@@ -228,14 +221,7 @@ impl ser::Serializer for ValueBuilder {
         name: &'static str,
         value: &T,
     ) -> Result<Value> {
-        let mode = if name == DATETIME_TOKEN {
-            Mode::DateTime
-        } else if name == I8_TOKEN {
-            Mode::Long
-        } else {
-            Mode::Plain
-        };
-        value.serialize(self.wrapped(mode)?)
+        value.serialize(self.wrapped(Mode::of_newtype(name))?)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,
