@@ -78,6 +78,32 @@ async fn chunked_body_over_the_limit_is_413() {
     assert!(sent >= 64 * 1024);
 }
 
+#[tokio::test]
+async fn body_in_many_chunks_is_read_whole() {
+    let srv = start(|b| b.max_body_size(64 * 1024)).await;
+    let call = call_ints("add", &[20, 22]);
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
+    s.write_all(b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+        .await
+        .unwrap();
+    // Seven-byte chunks, each written and flushed on its own.
+    for piece in call.chunks(7) {
+        let mut frame = format!("{:x}\r\n", piece.len()).into_bytes();
+        frame.extend_from_slice(piece);
+        frame.extend_from_slice(b"\r\n");
+        s.write_all(&frame).await.unwrap();
+        s.flush().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    s.write_all(b"0\r\n\r\n").await.unwrap();
+    let r = read_response(&mut s).await.unwrap();
+    assert_eq!(r.status, 200);
+    let sum: i32 = rpc_runtime::parse_response(&r.body, &Default::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(sum, 42);
+}
+
 /// 1 GiB of zeros as gzip: 1024 gzip members of 1 MiB each (a gzip body may hold several
 /// members; the server decodes them all), about 1 MB on the wire.
 fn gzip_bomb() -> Vec<u8> {

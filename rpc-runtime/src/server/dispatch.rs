@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -44,7 +45,7 @@ struct Known {
 /// The services of a server, indexed by wire name.
 pub(crate) struct Registry {
     entries: Vec<Entry>,
-    names: HashMap<String, Known>,
+    names: HashMap<String, Known, BuildHasherDefault<NameHasher>>,
     /// Every callable name, sorted, `system.*` included: the answer of `system.listMethods`.
     listed: Vec<String>,
     introspection: bool,
@@ -65,7 +66,7 @@ impl Registry {
         multicall: bool,
     ) -> Result<Registry, BuildError> {
         let mut entries = Vec::with_capacity(services.len());
-        let mut names: HashMap<String, Known> = HashMap::new();
+        let mut names: HashMap<String, Known, BuildHasherDefault<NameHasher>> = HashMap::default();
         for (index, (prefix, service)) in services.into_iter().enumerate() {
             let prefix = match prefix {
                 None => String::new(),
@@ -193,6 +194,30 @@ impl<'b> Source<'b> {
     }
 }
 
+/// FNV-1a, for the table of method names. The table holds only the names the services
+/// declared; requests look names up and never insert, so a name chosen by a client cannot
+/// crowd a bucket, and a keyless hash (a few instructions per byte, against SipHash's
+/// setup per lookup) is safe here.
+struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> Self {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A call started: either already answered (built-in methods, errors) or running.
 enum Started {
     Done(Result<Vec<u8>, Fault>),
@@ -244,10 +269,11 @@ impl Registry {
         } else {
             let span = call_span(&name);
             let started = timer();
+            // The context takes the name read from the request; no copy.
             let ctx = Context::for_call(
                 env.peer,
                 env.headers,
-                &*name,
+                name,
                 settings.codec,
                 body.len() + RESPONSE_FRAME,
             );
@@ -256,17 +282,20 @@ impl Registry {
                 body: &body,
             };
             // The parameters are decoded here; the handler's future owns what it needs.
-            let begun = span.in_scope(|| self.start(&name, source, settings, &ctx));
-            drop(name);
+            let begun = span.in_scope(|| self.start(ctx.method(), source, settings, &ctx));
             // Free the request before the handler runs: a large call then never holds
             // both its XML and its reply at once.
             drop(body);
             let r = match begun {
                 Started::Done(r) => r,
                 Started::Running(fut) => {
-                    run(fut, ctx, env.deadline, settings)
-                        .instrument(span.clone())
-                        .await
+                    let running = run(fut, ctx, env.deadline, settings);
+                    // No subscriber wants the span: no entering and leaving it per poll.
+                    if span.is_disabled() {
+                        running.await
+                    } else {
+                        running.instrument(span.clone()).await
+                    }
                 }
             };
             log_outcome(&span, &r, started);

@@ -1,11 +1,13 @@
 //! The per-request work: HTTP checks, the body, dispatch and the reply. Shared by the
 //! server's own accept loop and by [`RpcService`] mounted in another HTTP stack.
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
@@ -13,8 +15,7 @@ use bytes::Bytes;
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body::Body;
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
-use tokio::sync::Semaphore;
+use http_body_util::{BodyExt as _, Full};
 
 use super::auth::Authorize;
 use super::dispatch::{CallEnv, DispatchSettings, Registry};
@@ -30,7 +31,10 @@ pub(crate) struct Shared {
     pub(crate) paths: Vec<String>,
     pub(crate) max_body: usize,
     pub(crate) body_timeout: Duration,
-    pub(crate) in_flight: Arc<Semaphore>,
+    /// Calls between admission and reply; refused with 503 at `max_in_flight`. A counter,
+    /// not a semaphore: nothing waits for a slot, and a semaphore's release takes a lock.
+    pub(crate) in_flight: AtomicUsize,
+    pub(crate) max_in_flight: usize,
     pub(crate) retry_after: HeaderValue,
     pub(crate) gzip_threshold: Option<usize>,
     pub(crate) auth: Option<Arc<dyn Authorize>>,
@@ -43,9 +47,50 @@ static GZIP: HeaderValue = HeaderValue::from_static("gzip");
 static CLOSE: HeaderValue = HeaderValue::from_static("close");
 static POST: HeaderValue = HeaderValue::from_static("POST");
 
+/// The bytes of a reply body: a static message or the document written for the call,
+/// handed to hyper as they are. (`Bytes::from` a `Vec` with spare capacity, as the reply
+/// buffer has, would cost an allocation per reply.)
+pub(crate) struct Reply {
+    bytes: Cow<'static, [u8]>,
+    sent: usize,
+}
+
+impl Reply {
+    fn new(bytes: impl Into<Cow<'static, [u8]>>) -> Self {
+        Reply {
+            bytes: bytes.into(),
+            sent: 0,
+        }
+    }
+
+    /// The unsent bytes, for a body type that wants [`Bytes`].
+    fn into_bytes(self) -> Bytes {
+        let mut bytes = match self.bytes {
+            Cow::Borrowed(b) => Bytes::from_static(b),
+            Cow::Owned(v) => Bytes::from(v),
+        };
+        bytes::Buf::advance(&mut bytes, self.sent);
+        bytes
+    }
+}
+
+impl bytes::Buf for Reply {
+    fn remaining(&self) -> usize {
+        self.bytes.len() - self.sent
+    }
+
+    fn chunk(&self) -> &[u8] {
+        &self.bytes[self.sent..]
+    }
+
+    fn advance(&mut self, cnt: usize) {
+        self.sent = (self.sent + cnt).min(self.bytes.len());
+    }
+}
+
 /// A plain-text answer for an HTTP-level refusal.
-fn refuse(status: StatusCode, message: &'static str, close: bool) -> Response<Full<Bytes>> {
-    let mut res = Response::new(Full::new(Bytes::from_static(message.as_bytes())));
+fn refuse(status: StatusCode, message: &'static str, close: bool) -> Response<Reply> {
+    let mut res = Response::new(Reply::new(message.as_bytes()));
     *res.status_mut() = status;
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, TEXT_PLAIN.clone());
@@ -66,14 +111,35 @@ impl Shared {
         self: Arc<Self>,
         req: Request<B>,
         peer: Option<SocketAddr>,
-    ) -> Response<Full<Bytes>>
+    ) -> Response<Reply>
     where
         B: Body<Data = Bytes> + Send,
         B::Error: Into<BoxError>,
     {
+        match self.admit(req, peer) {
+            Ok(admitted) => admitted.answer().await,
+            Err(refused) => refused,
+        }
+    }
+
+    /// The checks made before the body is read: path, method, authorization, content
+    /// coding, declared length and the in-flight limit. Synchronous, so that the future
+    /// that reads and answers the call holds only what those steps need.
+    #[expect(
+        clippy::result_large_err,
+        reason = "the refusal is smaller than the admitted request; boxing it gains nothing"
+    )]
+    fn admit<B>(
+        self: Arc<Self>,
+        req: Request<B>,
+        peer: Option<SocketAddr>,
+    ) -> Result<Admitted<B>, Response<Reply>>
+    where
+        B: Body<Data = Bytes>,
+    {
         if !self.path_served(req.uri().path()) {
             tracing::debug!(path = req.uri().path(), ?peer, "404: path not served");
-            return refuse(StatusCode::NOT_FOUND, "No such page\n", false);
+            return Err(refuse(StatusCode::NOT_FOUND, "No such page\n", false));
         }
         if req.method() != Method::POST {
             tracing::debug!(method = %req.method(), ?peer, "405: not a POST");
@@ -83,7 +149,7 @@ impl Shared {
                 false,
             );
             res.headers_mut().insert(header::ALLOW, POST.clone());
-            return res;
+            return Err(res);
         }
         let (parts, body) = req.into_parts();
         if let Some(auth) = &self.auth
@@ -93,16 +159,16 @@ impl Shared {
             let mut res = refuse(StatusCode::UNAUTHORIZED, "Unauthorized\n", false);
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, self.www_authenticate.clone());
-            return res;
+            return Err(res);
         }
         let coding = content_coding(parts.headers.get(header::CONTENT_ENCODING));
         if coding == Coding::Unsupported {
             tracing::debug!(?peer, "415: unsupported content encoding");
-            return refuse(
+            return Err(refuse(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Content-Encoding must be gzip or identity\n",
                 true,
-            );
+            ));
         }
         if body.size_hint().lower() > self.max_body as u64 {
             tracing::debug!(
@@ -110,13 +176,13 @@ impl Shared {
                 ?peer,
                 "413: Content-Length over the limit"
             );
-            return refuse(
+            return Err(refuse(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Request body too large\n",
                 true,
-            );
+            ));
         }
-        let Ok(permit) = Arc::clone(&self.in_flight).try_acquire_owned() else {
+        let Some(permit) = CallSlot::take(&self) else {
             tracing::debug!(?peer, "503: too many calls in flight");
             let mut res = refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -125,17 +191,125 @@ impl Shared {
             );
             res.headers_mut()
                 .insert(header::RETRY_AFTER, self.retry_after.clone());
-            return res;
+            return Err(res);
         };
+        Ok(Admitted {
+            shared: self,
+            headers: parts.headers,
+            body,
+            peer,
+            coding,
+            permit,
+        })
+    }
+}
 
-        let body_timeout = self.body_timeout;
-        let collected = super::within(Limited::new(body, self.max_body).collect(), || {
+/// Why a request body could not be read.
+enum BodyError {
+    /// Over the body limit.
+    TooLarge,
+    /// The connection failed or the body was malformed (for instance bad chunking).
+    Failed(BoxError),
+}
+
+/// Reads a whole request body of at most `max` bytes.
+///
+/// A body that arrives as one chunk (the usual case: a `Content-Length` body already
+/// buffered by hyper) is returned as that chunk, with no copy and no list of chunks; a
+/// body in several chunks is gathered into one buffer, its length checked before each
+/// chunk is added (the buffer is sized from the declared length, capped at `max`).
+/// Trailers are ignored.
+async fn read_body<B>(body: B, max: usize) -> Result<Bytes, BodyError>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut gathered: Vec<u8> = Vec::new();
+    let mut len = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| BodyError::Failed(e.into()))?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        len = len.saturating_add(data.len());
+        if len > max {
+            return Err(BodyError::TooLarge);
+        }
+        if first.is_none() && gathered.is_empty() {
+            first = Some(data);
+        } else {
+            if let Some(head) = first.take() {
+                // One allocation for the whole body when its length is declared.
+                let rest = usize::try_from(body.size_hint().lower()).unwrap_or(usize::MAX);
+                gathered.reserve(len.saturating_add(rest).min(max));
+                gathered.extend_from_slice(&head);
+            }
+            gathered.extend_from_slice(&data);
+        }
+        if body.is_end_stream() {
+            break;
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(gathered)))
+}
+
+/// A request past [`Shared::admit`]: what reading its body and answering it need.
+struct Admitted<B> {
+    shared: Arc<Shared>,
+    headers: http::HeaderMap,
+    body: B,
+    peer: Option<SocketAddr>,
+    coding: Coding,
+    /// Held until the call is answered.
+    permit: CallSlot,
+}
+
+/// One of the server's slots for calls in flight, given back when dropped.
+struct CallSlot(Arc<Shared>);
+
+impl CallSlot {
+    fn take(shared: &Arc<Shared>) -> Option<CallSlot> {
+        shared
+            .in_flight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < shared.max_in_flight).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| CallSlot(Arc::clone(shared)))
+    }
+}
+
+impl Drop for CallSlot {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl<B> Admitted<B>
+where
+    B: Body<Data = Bytes> + Send,
+    B::Error: Into<BoxError>,
+{
+    /// Reads the body (within the body deadline), decodes it and answers the call.
+    async fn answer(self) -> Response<Reply> {
+        let Admitted {
+            shared,
+            headers,
+            body,
+            peer,
+            coding,
+            permit,
+        } = self;
+        let body_timeout = shared.body_timeout;
+        let collected = super::within(read_body(body, shared.max_body), || {
             tokio::time::Instant::now() + body_timeout
         })
         .await;
         let raw = match collected {
-            Ok(Ok(c)) => c.to_bytes(),
-            Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            Ok(Ok(raw)) => raw,
+            Ok(Err(BodyError::TooLarge)) => {
                 tracing::debug!(?peer, "413: body over the limit");
                 return refuse(
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -143,7 +317,7 @@ impl Shared {
                     true,
                 );
             }
-            Ok(Err(e)) => {
+            Ok(Err(BodyError::Failed(e))) => {
                 tracing::debug!(error = %e, ?peer, "400: body read failed");
                 return refuse(StatusCode::BAD_REQUEST, "Cannot read the body\n", true);
             }
@@ -157,7 +331,7 @@ impl Shared {
             }
         };
         let body = match coding {
-            Coding::Gzip => match gunzip_bounded(&raw, self.max_body) {
+            Coding::Gzip => match gunzip_bounded(&raw, shared.max_body) {
                 Ok(v) => Bytes::from(v),
                 Err(GzipError::TooLarge) => {
                     tracing::debug!(?peer, "413: decompressed body over the limit");
@@ -179,19 +353,19 @@ impl Shared {
             _ => raw,
         };
 
-        let gzip_over = match self.gzip_threshold {
-            Some(threshold) if accepts_gzip(&parts.headers) => threshold,
+        let gzip_over = match shared.gzip_threshold {
+            Some(threshold) if accepts_gzip(&headers) => threshold,
             _ => usize::MAX,
         };
         let env = CallEnv {
             peer,
-            headers: parts.headers,
+            headers,
             deadline: None,
         };
-        let xml = self.registry.answer(body, &self.dispatch, env).await;
+        let xml = shared.registry.answer(body, &shared.dispatch, env).await;
         drop(permit);
 
-        let mut res = Response::new(Full::new(Bytes::new()));
+        let mut res = Response::new(Reply::new(Vec::new()));
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, TEXT_XML.clone());
         let payload = if xml.len() > gzip_over {
@@ -201,7 +375,7 @@ impl Shared {
             xml
         };
         // hyper writes Content-Length from the body's exact size.
-        *res.body_mut() = Full::new(Bytes::from(payload));
+        *res.body_mut() = Reply::new(payload);
         res
     }
 }
@@ -256,24 +430,64 @@ where
     fn call(&mut self, req: Request<B>) -> RpcFuture {
         let shared = Arc::clone(&self.shared);
         let peer = req.extensions().get::<SocketAddr>().copied();
-        Box::pin(async move { Ok(shared.handle(req, peer).await) })
+        Box::pin(async move {
+            Ok(shared
+                .handle(req, peer)
+                .await
+                .map(|r| Full::new(r.into_bytes())))
+        })
     }
 }
 
 /// The hyper service of one accepted connection.
-pub(crate) struct ConnService {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) peer: SocketAddr,
+///
+/// Its future is a concrete type: hyper keeps the call in flight in one slot per
+/// connection, so a call costs no allocation for its future (a boxed future, as
+/// [`RpcService`] returns, would cost one per call). The checks before the body run in
+/// `call` itself, so that future holds only what the body read and the call need.
+pub(crate) fn conn_service(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+) -> impl hyper::service::Service<
+    Request<hyper::body::Incoming>,
+    Response = Response<Full<Reply>>,
+    Error = Infallible,
+    Future: Send,
+> {
+    hyper::service::service_fn(move |req: Request<hyper::body::Incoming>| {
+        match Arc::clone(&shared).admit(req, Some(peer)) {
+            Ok(admitted) => ConnFuture::Answering {
+                answer: admitted.answer(),
+            },
+            Err(refused) => ConnFuture::Refused {
+                refused: Some(refused),
+            },
+        }
+    })
 }
 
-impl hyper::service::Service<Request<hyper::body::Incoming>> for ConnService {
-    type Response = Response<Full<Bytes>>;
-    type Error = Infallible;
-    type Future = RpcFuture;
+pin_project_lite::pin_project! {
+    /// The future of one call on a connection: a refusal ready at once, or the call being
+    /// answered. (An `async` block holding either would keep room for both, and a copy
+    /// of the admitted request besides.)
+    #[project = ConnFutureProj]
+    enum ConnFuture<F> {
+        Refused { refused: Option<Response<Reply>> },
+        Answering { #[pin] answer: F },
+    }
+}
 
-    fn call(&self, req: Request<hyper::body::Incoming>) -> RpcFuture {
-        let shared = Arc::clone(&self.shared);
-        let peer = self.peer;
-        Box::pin(async move { Ok(shared.handle(req, Some(peer)).await) })
+impl<F: Future<Output = Response<Reply>>> Future for ConnFuture<F> {
+    type Output = Result<Response<Full<Reply>>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
+        let res = match self.project() {
+            ConnFutureProj::Answering { answer } => std::task::ready!(answer.poll(cx)),
+            // Polled again after it finished (hyper does not): an empty 500.
+            ConnFutureProj::Refused { refused } => refused
+                .take()
+                .unwrap_or_else(|| refuse(StatusCode::INTERNAL_SERVER_ERROR, "", true)),
+        };
+        Poll::Ready(Ok(res.map(Full::new)))
     }
 }

@@ -86,12 +86,15 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use http::HeaderValue;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use std::sync::atomic::AtomicUsize;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -103,26 +106,38 @@ pub use handler::{RpcFuture, RpcService};
 use crate::config::Config;
 use crate::service::Service;
 use dispatch::{DispatchSettings, Registry};
-use handler::{ConnService, Shared};
+use handler::{Shared, conn_service};
 
 /// Awaits `fut` within a deadline, arming the timer only when `fut` does not finish at its
 /// first poll: most request bodies have arrived and most handlers finish at once, and a
-/// timer costs an entry in tokio's timer wheel per request.
+/// timer costs an entry in tokio's timer wheel per request. The timer is boxed, so the
+/// futures that await this one (and hyper's per-connection slot for the call in flight)
+/// do not carry its room when it is not armed.
 pub(crate) async fn within<F: Future>(
     fut: F,
     deadline: impl FnOnce() -> tokio::time::Instant,
-) -> Result<F::Output, tokio::time::error::Elapsed> {
+) -> Result<F::Output, Elapsed> {
     let mut fut = std::pin::pin!(fut);
-    let first = std::future::poll_fn(|cx| match fut.as_mut().poll(cx) {
-        std::task::Poll::Ready(r) => std::task::Poll::Ready(Some(r)),
-        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    let mut deadline = Some(deadline);
+    let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(r) = fut.as_mut().poll(cx) {
+            return Poll::Ready(Ok(r));
+        }
+        let timer = timer.get_or_insert_with(|| {
+            let at = deadline
+                .take()
+                .map_or_else(tokio::time::Instant::now, |d| d());
+            Box::pin(tokio::time::sleep_until(at))
+        });
+        timer.as_mut().poll(cx).map(|()| Err(Elapsed))
     })
-    .await;
-    match first {
-        Some(r) => Ok(r),
-        None => tokio::time::timeout_at(deadline(), fut).await,
-    }
+    .await
 }
+
+/// The deadline of [`within`] passed first.
+#[derive(Debug)]
+pub(crate) struct Elapsed;
 
 /// Why a server could not be built.
 #[derive(Debug)]
@@ -463,9 +478,8 @@ impl ServerBuilder {
             },
             max_body: self.max_body,
             body_timeout: self.body_timeout,
-            in_flight: Arc::new(Semaphore::new(
-                self.max_in_flight.min(Semaphore::MAX_PERMITS),
-            )),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: self.max_in_flight,
             retry_after: HeaderValue::from(self.retry_after),
             gzip_threshold: self.gzip_threshold,
             auth: self.auth,
@@ -594,10 +608,7 @@ impl Server {
                 }
             };
             let _ = stream.set_nodelay(true);
-            let service = ConnService {
-                shared: Arc::clone(&shared),
-                peer,
-            };
+            let service = conn_service(Arc::clone(&shared), peer);
             let connection = http.serve_connection(TokioIo::new(stream), service);
             let watched = graceful.watch(connection);
             tasks.spawn(async move {
