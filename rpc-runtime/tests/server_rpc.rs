@@ -157,6 +157,22 @@ async fn slow_handler_is_fault_32002_and_is_dropped() {
 }
 
 #[tokio::test]
+async fn busy_handler_is_cut_off_at_the_deadline() {
+    // A handler that never waits on anything but tokio's budget spends that budget on every
+    // poll: the deadline must still be checked.
+    let srv = start(|b| b.handler_timeout(Duration::from_millis(300))).await;
+    let client = Client::new(&srv.url()).unwrap();
+    let started = Instant::now();
+    let f = tokio::time::timeout(Duration::from_secs(10), client.call::<i32>("busy", ()))
+        .await
+        .expect("answered")
+        .unwrap_err();
+    assert_eq!(fault_of(f).code, fault::TIMEOUT);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(client.call::<i32>("add", (1, 2)).await.unwrap(), 3);
+}
+
+#[tokio::test]
 async fn context_gives_peer_headers_and_method() {
     let srv = start(|b| b).await;
     let client = Client::builder(&srv.url())
@@ -529,6 +545,28 @@ async fn keep_alive_reuses_one_connection() {
     }
     let peers: HashSet<_> = srv.probe.peers.lock().unwrap().iter().copied().collect();
     assert_eq!(peers.len(), 1, "{peers:?}");
+}
+
+#[tokio::test]
+async fn rpc_service_answers_413_for_a_body_over_a_limit_in_front_of_it() {
+    use tower::ServiceExt as _;
+    let (svc, _) = TestService::new();
+    let rpc = rpc_runtime::server::Server::builder()
+        .service(svc)
+        .into_service()
+        .unwrap();
+    // As a body-limit layer in front of the service would hand it over.
+    let body = http_body_util::Limited::new(
+        http_body_util::Full::new(bytes::Bytes::from(call_ints("add", &[1, 2]))),
+        16,
+    );
+    let req = http::Request::builder()
+        .method("POST")
+        .uri("/RPC2")
+        .body(body)
+        .unwrap();
+    let res = rpc.oneshot(req).await.unwrap();
+    assert_eq!(res.status(), 413);
 }
 
 #[tokio::test]

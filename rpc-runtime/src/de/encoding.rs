@@ -17,7 +17,8 @@ fn declared_encoding(xml: &[u8]) -> Option<&[u8]> {
     // Its pseudo-attribute values (version, encoding name, yes/no) cannot hold `>`, so the
     // first `>` ends a declaration that can be read. Byte scans, not window compares: every
     // request passes here.
-    let end = rest.iter().take(256).position(|&b| b == b'>')?;
+    // `?>` starting within the first 256 bytes after `<?xml`.
+    let end = rest.iter().take(257).position(|&b| b == b'>')?;
     let decl = rest[..end].strip_suffix(b"?")?;
     let at = (0..decl.len().saturating_sub(7))
         .find(|&i| decl[i] == b'e' && decl[i..].starts_with(b"encoding"))?;
@@ -113,6 +114,14 @@ mod tests {
             declared_encoding(b"<?xml version='1.0' encoding='latin1'"),
             None
         );
+        // The `?>` may start up to 255 bytes after `<?xml`, and no further.
+        let mut doc = b"<?xml version='1.0' encoding='latin1'".to_vec();
+        doc.resize(5 + 255, b' ');
+        let mut late = doc.clone();
+        doc.extend_from_slice(b"?><a/>");
+        assert_eq!(declared_encoding(&doc), Some(&b"latin1"[..]));
+        late.extend_from_slice(b" ?><a/>");
+        assert_eq!(declared_encoding(&late), None);
         assert_eq!(declared_encoding(b"<a/>"), None);
         assert_eq!(declared_encoding(b"<?xml-stylesheet encoding='x'?>"), None);
     }

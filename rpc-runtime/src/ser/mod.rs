@@ -48,10 +48,9 @@ pub use value::to_value;
 
 /// Writes `value` as one `<value>…</value>` element, with the default [`Config`].
 ///
-/// The buffer starts with room for a small value and its response envelope; inside a call
-/// that a server is answering, with the capacity the server chose for the call's reply (at
-/// least the request's size), so that a result returned from a hand-written
-/// [`Service`](crate::Service) is not copied as it grows or as it is framed.
+/// The buffer starts with room for a small value and its response envelope (256 bytes), so
+/// that a small result returned from a hand-written [`Service`](crate::Service) is not
+/// reallocated as it grows or as the server frames it.
 ///
 /// ```
 /// let xml = rpc_runtime::to_vec(&("a<b", 3))?;
@@ -63,8 +62,7 @@ pub use value::to_value;
 /// # Ok::<(), rpc_runtime::Error>(())
 /// ```
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
-    let (_, capacity) = crate::server::Context::current_writer();
-    let mut out = Vec::with_capacity(capacity);
+    let mut out = Vec::with_capacity(256);
     write_value(&mut out, value, &Config::DEFAULT)?;
     Ok(out)
 }

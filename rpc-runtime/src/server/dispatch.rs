@@ -269,7 +269,8 @@ impl Registry {
         } else {
             let span = call_span(&name);
             let started = timer();
-            // The context takes the name read from the request; no copy.
+            // The context takes the name read from the request (one copy, when the name was
+            // borrowed from the body, which is dropped before the handler runs).
             let ctx = Context::for_call(
                 env.peer,
                 env.headers,

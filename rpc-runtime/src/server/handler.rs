@@ -229,7 +229,17 @@ where
     let mut gathered: Vec<u8> = Vec::new();
     let mut len = 0usize;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| BodyError::Failed(e.into()))?;
+        let frame = frame.map_err(|e| {
+            let e: BoxError = e.into();
+            // A body limited by a layer in front of this service (`Limited`) is over a limit.
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                BodyError::TooLarge
+            } else {
+                BodyError::Failed(e)
+            }
+        })?;
         let Ok(data) = frame.into_data() else {
             continue;
         };

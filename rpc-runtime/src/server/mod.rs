@@ -89,7 +89,9 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::Poll;
+
 use std::time::Duration;
+use tokio::task::coop::Unconstrained;
 
 use http::HeaderValue;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -119,7 +121,10 @@ pub(crate) async fn within<F: Future>(
 ) -> Result<F::Output, Elapsed> {
     let mut fut = std::pin::pin!(fut);
     let mut deadline = Some(deadline);
-    let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    // The timer is polled outside tokio's cooperative budget (as `tokio::time::timeout`
+    // does when the inner future spent it): a handler that always has work ready would
+    // otherwise spend the budget on every poll and never be cut off.
+    let mut timer: Option<Pin<Box<Unconstrained<tokio::time::Sleep>>>> = None;
     std::future::poll_fn(move |cx| {
         if let Poll::Ready(r) = fut.as_mut().poll(cx) {
             return Poll::Ready(Ok(r));
@@ -128,7 +133,9 @@ pub(crate) async fn within<F: Future>(
             let at = deadline
                 .take()
                 .map_or_else(tokio::time::Instant::now, |d| d());
-            Box::pin(tokio::time::sleep_until(at))
+            Box::pin(tokio::task::coop::unconstrained(tokio::time::sleep_until(
+                at,
+            )))
         });
         timer.as_mut().poll(cx).map(|()| Err(Elapsed))
     })

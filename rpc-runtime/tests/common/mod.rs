@@ -90,6 +90,12 @@ impl Service for TestService {
                 signature: sig_sleep,
             },
             MethodInfo {
+                name: "busy",
+                aliases: &[],
+                help: "Never finishes, and always has work ready: it only yields when tokio's cooperative budget runs out.",
+                signature: sig_none,
+            },
+            MethodInfo {
                 name: "panic",
                 aliases: &[],
                 help: "",
@@ -158,6 +164,14 @@ impl Service for TestService {
                     flag.1 = true;
                     probe.sleep_finished.store(true, Ordering::SeqCst);
                     to_vec(&ms).map_err(|e| e.to_fault())
+                })
+            }
+            "busy" => {
+                done!();
+                Box::pin(async move {
+                    loop {
+                        tokio::task::coop::consume_budget().await;
+                    }
                 })
             }
             "panic" => {
