@@ -173,6 +173,43 @@ async fn busy_handler_is_cut_off_at_the_deadline() {
 }
 
 #[tokio::test]
+async fn longest_timeouts_do_not_overflow_a_deadline() {
+    let srv = start(|b| {
+        b.handler_timeout(Duration::MAX)
+            .body_timeout(Duration::MAX)
+            .shutdown_grace(Duration::MAX)
+            .header_read_timeout(Some(Duration::MAX))
+    })
+    .await;
+    let client = Client::new(&srv.url()).unwrap();
+    // Not finished at its first poll: the handler's deadline is armed.
+    assert_eq!(client.call::<i32>("sleep", (20,)).await.unwrap(), 20);
+    // A body still arriving at the first poll: the body's deadline is armed.
+    let call = call_ints("add", &[2, 3]);
+    let mut s = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
+    let head = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n",
+        call.len()
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut s, head.as_bytes())
+        .await
+        .unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut s, &call[..10])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    tokio::io::AsyncWriteExt::write_all(&mut s, &call[10..])
+        .await
+        .unwrap();
+    let r = read_response(&mut s).await.unwrap();
+    assert_eq!(r.status, 200);
+    let sum: i32 = rpc_runtime::parse_response(&r.body, &Default::default())
+        .unwrap()
+        .unwrap();
+    assert_eq!(sum, 5);
+}
+
+#[tokio::test]
 async fn context_gives_peer_headers_and_method() {
     let srv = start(|b| b).await;
     let client = Client::builder(&srv.url())

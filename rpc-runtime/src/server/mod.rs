@@ -110,6 +110,10 @@ use crate::service::Service;
 use dispatch::{DispatchSettings, Registry};
 use handler::{Shared, conn_service};
 
+/// The longest timeout the builder keeps: a deadline is the current instant plus the
+/// timeout, which must not overflow (`Duration::MAX` would).
+const LONGEST_WAIT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// Awaits `fut` within a deadline, arming the timer only when `fut` does not finish at its
 /// first poll: most request bodies have arrived and most handlers finish at once, and a
 /// timer costs an entry in tokio's timer wheel per request. The timer is boxed, so the
@@ -340,17 +344,19 @@ impl ServerBuilder {
         self
     }
 
-    /// How long the whole request body may take to arrive once the head is read.
+    /// How long the whole request body may take to arrive once the head is read. Longer
+    /// than a year counts as a year.
     #[must_use]
     pub fn body_timeout(mut self, timeout: Duration) -> Self {
-        self.body_timeout = timeout;
+        self.body_timeout = timeout.min(LONGEST_WAIT);
         self
     }
 
-    /// How long a call (or all calls of one `system.multicall`) may run.
+    /// How long a call (or all calls of one `system.multicall`) may run. Longer than a
+    /// year counts as a year.
     #[must_use]
     pub fn handler_timeout(mut self, timeout: Duration) -> Self {
-        self.handler_timeout = timeout;
+        self.handler_timeout = timeout.min(LONGEST_WAIT);
         self
     }
 
@@ -414,10 +420,11 @@ impl ServerBuilder {
     }
 
     /// How long a client may take to send a request head; also how long an idle
-    /// keep-alive connection stays open. `None` disables it (not advised).
+    /// keep-alive connection stays open. `None` disables it (not advised). Longer than a
+    /// year counts as a year.
     #[must_use]
     pub fn header_read_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.conn.header_read_timeout = timeout;
+        self.conn.header_read_timeout = timeout.map(|t| t.min(LONGEST_WAIT));
         self
     }
 
@@ -451,10 +458,10 @@ impl ServerBuilder {
     }
 
     /// How long a graceful shutdown waits for calls in flight before closing their
-    /// connections.
+    /// connections. Longer than a year counts as a year.
     #[must_use]
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
-        self.conn.shutdown_grace = grace;
+        self.conn.shutdown_grace = grace.min(LONGEST_WAIT);
         self
     }
 
