@@ -54,6 +54,14 @@ async fn content_length_over_the_limit_is_refused_unread() {
     assert!(closed_within(&mut s, Duration::from_secs(5)).await);
 }
 
+/// One chunk of a `Transfer-Encoding: chunked` body.
+fn chunk_frame(data: &[u8]) -> Vec<u8> {
+    let mut frame = format!("{:x}\r\n", data.len()).into_bytes();
+    frame.extend_from_slice(data);
+    frame.extend_from_slice(b"\r\n");
+    frame
+}
+
 #[tokio::test]
 async fn chunked_body_over_the_limit_is_413() {
     let srv = start(|b| b.max_body_size(64 * 1024)).await;
@@ -65,10 +73,7 @@ async fn chunked_body_over_the_limit_is_413() {
     // Keep sending until the server answers; it must answer after ~64 KiB.
     let mut sent = 0usize;
     for _ in 0..16 {
-        let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
-        frame.extend_from_slice(&chunk);
-        frame.extend_from_slice(b"\r\n");
-        if s.write_all(&frame).await.is_err() {
+        if s.write_all(&chunk_frame(&chunk)).await.is_err() {
             break;
         }
         sent += chunk.len();
@@ -88,20 +93,14 @@ async fn body_in_many_chunks_is_read_whole() {
         .unwrap();
     // Seven-byte chunks, each written and flushed on its own.
     for piece in call.chunks(7) {
-        let mut frame = format!("{:x}\r\n", piece.len()).into_bytes();
-        frame.extend_from_slice(piece);
-        frame.extend_from_slice(b"\r\n");
-        s.write_all(&frame).await.unwrap();
+        s.write_all(&chunk_frame(piece)).await.unwrap();
         s.flush().await.unwrap();
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     s.write_all(b"0\r\n\r\n").await.unwrap();
     let r = read_response(&mut s).await.unwrap();
     assert_eq!(r.status, 200);
-    let sum: i32 = rpc_runtime::parse_response(&r.body, &Default::default())
-        .unwrap()
-        .unwrap();
-    assert_eq!(sum, 42);
+    assert_eq!(r.result::<i32>(), 42);
 }
 
 /// 1 GiB of zeros as gzip: 1024 gzip members of 1 MiB each (a gzip body may hold several

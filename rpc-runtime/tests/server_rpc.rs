@@ -29,9 +29,7 @@ async fn answers_a_python_shaped_call_with_text_xml_and_content_length() {
             .and_then(|v| v.parse::<usize>().ok()),
         Some(r.body.len())
     );
-    let value: i32 = rpc_runtime::parse_response(&r.body, &Default::default())
-        .unwrap()
-        .unwrap();
+    let value: i32 = r.result();
     assert_eq!(value, 15);
     // The other default path, and a query string (matched on the path part).
     let r = raw(srv.addr, &post("/", "", &call_ints("add", &[1, 2]))).await;
@@ -186,27 +184,18 @@ async fn longest_timeouts_do_not_overflow_a_deadline() {
     assert_eq!(client.call::<i32>("sleep", (20,)).await.unwrap(), 20);
     // A body still arriving at the first poll: the body's deadline is armed.
     let call = call_ints("add", &[2, 3]);
-    let mut s = tokio::net::TcpStream::connect(srv.addr).await.unwrap();
+    let mut s = TcpStream::connect(srv.addr).await.unwrap();
     let head = format!(
         "POST /RPC2 HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n",
         call.len()
     );
-    tokio::io::AsyncWriteExt::write_all(&mut s, head.as_bytes())
-        .await
-        .unwrap();
-    tokio::io::AsyncWriteExt::write_all(&mut s, &call[..10])
-        .await
-        .unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&call[..10]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    tokio::io::AsyncWriteExt::write_all(&mut s, &call[10..])
-        .await
-        .unwrap();
+    s.write_all(&call[10..]).await.unwrap();
     let r = read_response(&mut s).await.unwrap();
     assert_eq!(r.status, 200);
-    let sum: i32 = rpc_runtime::parse_response(&r.body, &Default::default())
-        .unwrap()
-        .unwrap();
-    assert_eq!(sum, 5);
+    assert_eq!(r.result::<i32>(), 5);
 }
 
 #[tokio::test]
@@ -314,9 +303,7 @@ async fn multicall_shapes_and_rules() {
         <value><struct><member><name>methodName</name><value><string>add</string></value></member><member><name>params</name><value><int>1</int></value></member></struct></value>\
         </data></array></value></param></params></methodCall>";
     let r = raw(srv.addr, &post("/RPC2", "", body)).await;
-    let values: Vec<Value> = rpc_runtime::parse_response(&r.body, &Default::default())
-        .unwrap()
-        .unwrap();
+    let values: Vec<Value> = r.result();
     assert_eq!(values[0], Value::Array(vec![Value::Int(5)]));
     for (i, v) in values.iter().enumerate().skip(1) {
         assert_eq!(
@@ -584,14 +571,19 @@ async fn keep_alive_reuses_one_connection() {
     assert_eq!(peers.len(), 1, "{peers:?}");
 }
 
+/// The test service as a tower service, without a listener.
+fn tower_endpoint() -> rpc_runtime::server::RpcService {
+    let (svc, _) = TestService::new();
+    rpc_runtime::server::Server::builder()
+        .service(svc)
+        .into_service()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn rpc_service_answers_413_for_a_body_over_a_limit_in_front_of_it() {
     use tower::ServiceExt as _;
-    let (svc, _) = TestService::new();
-    let rpc = rpc_runtime::server::Server::builder()
-        .service(svc)
-        .into_service()
-        .unwrap();
+    let rpc = tower_endpoint();
     // As a body-limit layer in front of the service would hand it over.
     let body = http_body_util::Limited::new(
         http_body_util::Full::new(bytes::Bytes::from(call_ints("add", &[1, 2]))),
@@ -609,11 +601,7 @@ async fn rpc_service_answers_413_for_a_body_over_a_limit_in_front_of_it() {
 #[tokio::test]
 async fn rpc_service_works_as_a_tower_service() {
     use tower::ServiceExt as _;
-    let (svc, _) = TestService::new();
-    let rpc = rpc_runtime::server::Server::builder()
-        .service(svc)
-        .into_service()
-        .unwrap();
+    let rpc = tower_endpoint();
     let req = http::Request::builder()
         .method("POST")
         .uri("/RPC2")

@@ -375,17 +375,15 @@ where
         let xml = shared.registry.answer(body, &shared.dispatch, env).await;
         drop(permit);
 
-        let mut res = Response::new(Reply::new(Vec::new()));
+        let gzipped = xml.len() > gzip_over;
+        let payload = if gzipped { gzip_fast(&xml) } else { xml };
+        // hyper writes Content-Length from the body's exact size.
+        let mut res = Response::new(Reply::new(payload));
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, TEXT_XML.clone());
-        let payload = if xml.len() > gzip_over {
+        if gzipped {
             h.insert(header::CONTENT_ENCODING, GZIP.clone());
-            gzip_fast(&xml)
-        } else {
-            xml
-        };
-        // hyper writes Content-Length from the body's exact size.
-        *res.body_mut() = Reply::new(payload);
+        }
         res
     }
 }

@@ -88,18 +88,17 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::task::Poll;
-
 use std::time::Duration;
-use tokio::task::coop::Unconstrained;
 
 use http::HeaderValue;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use std::sync::atomic::AtomicUsize;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use tokio::task::coop::Unconstrained;
 
 pub use auth::{Authorize, BasicAuth, basic_auth, basic_credentials};
 pub use context::Context;

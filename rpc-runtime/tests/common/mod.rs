@@ -266,6 +266,12 @@ impl RawResponse {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+    /// The body as a `<methodResponse>` holding a result (not a fault).
+    pub fn result<T: serde::de::DeserializeOwned>(&self) -> T {
+        rpc_runtime::parse_response(&self.body, &Default::default())
+            .unwrap()
+            .unwrap()
+    }
 }
 
 /// Reads one response (Content-Length framed) from `stream`, within 10 s.
