@@ -25,7 +25,7 @@
 //! and `emit SIGNAL (KWARG, ...)`. It runs until SIGINT or SIGTERM, then shuts down
 //! gracefully and exits 0.
 
-// The shared conventions of the examples: the `listening on` line and the signal handlers.
+// The shared conventions of the examples: the `listening on` line, the signal handlers and the flags (`cli::Flags`).
 // This example reads a longer command line of its own, so `cli::listen_addr` goes unused.
 #[allow(dead_code)]
 #[path = "support/cli.rs"]

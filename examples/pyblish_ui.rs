@@ -20,7 +20,7 @@
 //! `find_available_port START -> PORT`. It runs until `quit` is called, or until SIGINT or
 //! SIGTERM, then shuts down gracefully and exits 0.
 
-// The shared conventions of the examples: the `listening on` line and the signal handlers.
+// The shared conventions of the examples: the `listening on` line, the signal handlers and the flags (`cli::Flags`).
 // This example reads a longer command line of its own, so `cli::listen_addr` goes unused.
 #[allow(dead_code)]
 #[path = "support/cli.rs"]

@@ -365,8 +365,6 @@ fn help_text(docs: &[&Attribute]) -> String {
     lines.join("\n").trim().to_owned()
 }
 
-// A wire name must survive every XML-RPC peer: the spec allows only these characters in
-// a methodName.
 /// Reports generic parameters (with `generic`) or else a where clause (with `where_clause`):
 /// neither the trait nor a method may have them.
 fn reject_generics(cx: &Ctxt, generics: &syn::Generics, generic: &str, where_clause: &str) {
@@ -377,6 +375,8 @@ fn reject_generics(cx: &Ctxt, generics: &syn::Generics, generic: &str, where_cla
     }
 }
 
+// A wire name must survive every XML-RPC peer: the spec allows only these characters in
+// a methodName.
 fn check_name(cx: &Ctxt, name: &str, span: Span, what: &str) {
     if name.is_empty() {
         cx.error_at(span, format!("the {what} cannot be empty"));

@@ -47,7 +47,7 @@ pub(crate) struct Deserializer<'a> {
 }
 
 #[inline]
-pub(crate) fn trim_ascii(s: &str) -> &str {
+fn trim_ascii(s: &str) -> &str {
     s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }
 

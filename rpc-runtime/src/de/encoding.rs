@@ -2,26 +2,30 @@
 
 use std::borrow::Cow;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 
-/// The value of the `encoding` pseudo-attribute of a leading XML declaration, if any.
-fn declared_encoding(xml: &[u8]) -> Option<&[u8]> {
-    // The declarations Python and most peers write, answered without a scan.
-    if xml.starts_with(b"<?xml version='1.0'?>") || xml.starts_with(b"<?xml version=\"1.0\"?>") {
-        return None;
-    }
+/// The value of the `encoding` pseudo-attribute of a leading XML declaration, if any, and
+/// where the declaration ends (the index just past its `?>`).
+fn declared_encoding(xml: &[u8]) -> Option<(&[u8], usize)> {
     let rest = xml.strip_prefix(b"<?xml")?;
     if !rest.first().is_some_and(|b| b.is_ascii_whitespace()) {
         return None;
     }
     // Its pseudo-attribute values (version, encoding name, yes/no) cannot hold `>`, so the
-    // first `>` ends a declaration that can be read. Byte scans, not window compares: every
-    // request passes here.
-    // `?>` starting within the first 256 bytes after `<?xml`.
-    let end = rest.iter().take(257).position(|&b| b == b'>')?;
+    // first `>` ends a declaration that can be read: a `?>` starting within the first 256
+    // bytes after `<?xml`. Byte scans, not window compares: every request passes here.
+    let end = rest[..rest.len().min(257)]
+        .iter()
+        .position(|&b| b == b'>')?;
     let decl = rest[..end].strip_suffix(b"?")?;
-    let at = (0..decl.len().saturating_sub(7))
-        .find(|&i| decl[i] == b'e' && decl[i..].starts_with(b"encoding"))?;
+    let mut from = 0;
+    let at = loop {
+        let e = from + decl[from..].iter().position(|&b| b == b'e')?;
+        if decl[e..].starts_with(b"encoding") {
+            break e;
+        }
+        from = e + 1;
+    };
     let mut after = &decl[at + 8..];
     after = after
         .trim_ascii_start()
@@ -33,7 +37,7 @@ fn declared_encoding(xml: &[u8]) -> Option<&[u8]> {
     }
     let value = &after[1..];
     let close = value.iter().position(|&b| b == quote)?;
-    Some(&value[..close])
+    Some((&value[..close], b"<?xml".len() + end + 1))
 }
 
 /// Converts a document whose XML declaration names ISO-8859-1 (Latin-1) to UTF-8, with
@@ -53,7 +57,7 @@ fn declared_encoding(xml: &[u8]) -> Option<&[u8]> {
 ///
 /// A declaration that cannot be read is left for the parser to report.
 pub fn latin1_to_utf8(xml: &[u8]) -> Result<Cow<'_, [u8]>> {
-    let Some(encoding) = declared_encoding(xml) else {
+    let Some((encoding, body_start)) = declared_encoding(xml) else {
         return Ok(Cow::Borrowed(xml));
     };
     let latin1 = [
@@ -69,11 +73,7 @@ pub fn latin1_to_utf8(xml: &[u8]) -> Result<Cow<'_, [u8]>> {
     if !latin1 {
         return Ok(Cow::Borrowed(xml));
     }
-    let end = xml
-        .windows(2)
-        .position(|w| w == b"?>")
-        .ok_or_else(|| Error::new(ErrorKind::Syntax, "unterminated XML declaration"))?;
-    let body = &xml[end + 2..];
+    let body = &xml[body_start..];
     let mut out = Vec::with_capacity(body.len() + body.len() / 8);
     for &b in body {
         if b < 0x80 {
@@ -93,37 +93,42 @@ mod tests {
 
     #[test]
     fn finds_the_declared_encoding() {
+        fn encoding(xml: &[u8]) -> Option<&[u8]> {
+            declared_encoding(xml).map(|(name, _)| name)
+        }
+        let decl = b"<?xml version='1.0' encoding='iso-8859-1'?>";
         assert_eq!(
-            declared_encoding(b"<?xml version='1.0' encoding='iso-8859-1'?><a/>"),
+            declared_encoding(decl),
+            Some((&b"iso-8859-1"[..], decl.len()))
+        );
+        assert_eq!(
+            encoding(b"<?xml version='1.0' encoding='iso-8859-1'?><a/>"),
             Some(&b"iso-8859-1"[..])
         );
         assert_eq!(
-            declared_encoding(b"<?xml version=\"1.0\" encoding = \"UTF-8\" ?>"),
+            encoding(b"<?xml version=\"1.0\" encoding = \"UTF-8\" ?>"),
             Some(&b"UTF-8"[..])
         );
-        assert_eq!(declared_encoding(b"<?xml version='1.0'?><a/>"), None);
+        assert_eq!(encoding(b"<?xml version='1.0'?><a/>"), None);
         assert_eq!(
-            declared_encoding(b"<?xml version='1.0'?><a encoding='latin1'/>"),
+            encoding(b"<?xml version='1.0'?><a encoding='latin1'/>"),
             None
         );
         assert_eq!(
-            declared_encoding(b"<?xml version='1.0' encoding='latin1' ?><a/>"),
+            encoding(b"<?xml version='1.0' encoding='latin1' ?><a/>"),
             Some(&b"latin1"[..])
         );
-        assert_eq!(
-            declared_encoding(b"<?xml version='1.0' encoding='latin1'"),
-            None
-        );
+        assert_eq!(encoding(b"<?xml version='1.0' encoding='latin1'"), None);
         // The `?>` may start up to 255 bytes after `<?xml`, and no further.
         let mut doc = b"<?xml version='1.0' encoding='latin1'".to_vec();
         doc.resize(5 + 255, b' ');
         let mut late = doc.clone();
         doc.extend_from_slice(b"?><a/>");
-        assert_eq!(declared_encoding(&doc), Some(&b"latin1"[..]));
+        assert_eq!(encoding(&doc), Some(&b"latin1"[..]));
         late.extend_from_slice(b" ?><a/>");
-        assert_eq!(declared_encoding(&late), None);
-        assert_eq!(declared_encoding(b"<a/>"), None);
-        assert_eq!(declared_encoding(b"<?xml-stylesheet encoding='x'?>"), None);
+        assert_eq!(encoding(&late), None);
+        assert_eq!(encoding(b"<a/>"), None);
+        assert_eq!(encoding(b"<?xml-stylesheet encoding='x'?>"), None);
     }
 
     #[test]

@@ -132,8 +132,8 @@ const fn const_name_words(b: &[u8]) -> Option<(u64, u64)> {
 }
 
 /// The length and [`name_words`] of each element's name, by `Tag as usize`.
-const TAG_WORDS: [(usize, u64, u64); 25] = {
-    let mut words = [(0, 0, 0); 25];
+const TAG_WORDS: [(usize, u64, u64); ALL_TAGS.len()] = {
+    let mut words = [(0, 0, 0); ALL_TAGS.len()];
     let mut i = 0;
     while i < ALL_TAGS.len() {
         let tag = ALL_TAGS[i];
@@ -632,17 +632,14 @@ impl<'a> Tokenizer<'a> {
                 }
                 return Ok(Step::Skip);
             }
-            // Whitespace between elements is dropped here; other text is checked
-            // for its characters first, so a syntax error wins.
+            // Blank text where only elements belong (quick-xml already skips most of it,
+            // see `skip_blanks`; an empty text before a reference still arrives here) is
+            // dropped; other text is checked for its characters first, so a syntax error
+            // wins.
             Some(top) if top.is_structural() && is_xml_ws(&t) => return Ok(Step::Skip),
             _ => {}
         }
-        match scan_raw(&t) {
-            Ok(false) if !self.merging => self.text = t.into_inner(),
-            Ok(false) => self.text_mut().push_str(&t),
-            Ok(true) => self.put_text(Cow::Owned(normalize_eol(&t))),
-            Err(m) => return Err(syntax(m, start)),
-        }
+        self.put_text(raw_piece(t.into_inner(), start)?);
         Ok(Step::Piece)
     }
 
@@ -1081,7 +1078,6 @@ mod tests {
     fn tag_names_match_exactly() {
         for t in ALL_TAGS {
             assert_eq!(Tag::from_local(t.name()), Some(t));
-            assert!(t.is_named(t.name()));
             for other in ALL_TAGS {
                 assert_eq!(other.is_named(t.name()), other == t);
             }
@@ -1094,8 +1090,6 @@ mod tests {
         assert_eq!(Tag::from_local("v"), None);
         assert_eq!(Tag::from_local("dateTime.iso8601x"), None);
         assert_eq!(Tag::from_local("methodcall"), None);
-        assert_eq!(Tag::from_local("fault"), Some(Tag::Fault));
-        assert_eq!(Tag::from_local("float"), Some(Tag::Float));
         assert_eq!(Tag::from_local("Value"), None);
         assert!(tokens("<value\0/>").is_err());
     }

@@ -71,13 +71,13 @@ pub(crate) fn escape_lossy_into(out: &mut Vec<u8>, text: &str) {
 }
 
 /// The escaping loop of both: copies `text` to `out`, escaping what element content must
-/// escape; for each character XML 1.0 cannot carry, `unencodable(out, byte offset)` writes a
+/// escape; for each character XML 1.0 cannot carry, `on_unencodable(out, byte offset)` writes a
 /// replacement or stops with an error.
 #[inline(always)]
 fn escape_with<E>(
     out: &mut Vec<u8>,
     text: &str,
-    mut unencodable: impl FnMut(&mut Vec<u8>, usize) -> std::result::Result<(), E>,
+    mut on_unencodable: impl FnMut(&mut Vec<u8>, usize) -> std::result::Result<(), E>,
 ) -> std::result::Result<(), E> {
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -106,7 +106,7 @@ fn escape_with<E>(
             _ => 1,
         };
         out.extend_from_slice(&bytes[start..i]);
-        unencodable(out, i)?;
+        on_unencodable(out, i)?;
         i += bad;
         start = i;
     }

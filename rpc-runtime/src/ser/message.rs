@@ -97,11 +97,11 @@ impl CallWriter {
 
 /// A `<methodResponse>` with `value` as its one parameter.
 pub fn encode_response<T: Serialize + ?Sized>(value: &T, config: &Config) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(SMALL_REPLY);
     out.extend_from_slice(DECLARATION);
-    out.extend_from_slice(b"<methodResponse><params><param>");
+    out.extend_from_slice(HEAD);
     write_value(&mut out, value, config)?;
-    out.extend_from_slice(b"</param></params></methodResponse>");
+    out.extend_from_slice(TAIL);
     Ok(out)
 }
 
@@ -109,6 +109,9 @@ const HEAD: &[u8] = b"<methodResponse><params><param>";
 const TAIL: &[u8] = b"</param></params></methodResponse>";
 /// The bytes of a response around its `<value>`.
 pub(crate) const RESPONSE_FRAME: usize = DECLARATION.len() + HEAD.len() + TAIL.len();
+/// The capacity a reply's buffer starts with at least: room for a small result and the
+/// response around it.
+pub(crate) const SMALL_REPLY: usize = 256;
 
 /// [`encode_response_fragment`] taking the value's buffer: the envelope is written around
 /// the value in place (one move of the bytes within the buffer) instead of into a second
@@ -116,7 +119,7 @@ pub(crate) const RESPONSE_FRAME: usize = DECLARATION.len() + HEAD.len() + TAIL.l
 pub(crate) fn encode_response_fragment_owned(mut value_xml: Vec<u8>) -> Vec<u8> {
     let head = DECLARATION.len() + HEAD.len();
     let len = value_xml.len();
-    value_xml.reserve_exact(head + TAIL.len());
+    value_xml.reserve_exact(RESPONSE_FRAME);
     value_xml.resize(head + len, 0);
     value_xml.copy_within(..len, head);
     value_xml[..DECLARATION.len()].copy_from_slice(DECLARATION);
@@ -128,7 +131,7 @@ pub(crate) fn encode_response_fragment_owned(mut value_xml: Vec<u8>) -> Vec<u8> 
 /// A `<methodResponse>` around a `<value>` element already written by
 /// [`write_value`](crate::ser::write_value).
 pub fn encode_response_fragment(value_xml: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(DECLARATION.len() + HEAD.len() + value_xml.len() + TAIL.len());
+    let mut out = Vec::with_capacity(RESPONSE_FRAME + value_xml.len());
     out.extend_from_slice(DECLARATION);
     out.extend_from_slice(HEAD);
     out.extend_from_slice(value_xml);

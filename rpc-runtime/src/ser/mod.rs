@@ -43,12 +43,12 @@ pub use message::{
     CallWriter, encode_fault, encode_multicall_response, encode_response, encode_response_fragment,
     write_array_of_one, write_fault_value, write_value,
 };
-pub(crate) use message::{RESPONSE_FRAME, encode_response_fragment_owned};
+pub(crate) use message::{RESPONSE_FRAME, SMALL_REPLY, encode_response_fragment_owned};
 pub use value::to_value;
 
 /// Writes `value` as one `<value>…</value>` element, with the default [`Config`].
 ///
-/// The buffer starts with room for a small value and its response envelope (256 bytes), so
+/// The buffer starts with room for a small value and its response envelope, so
 /// that a small result returned from a hand-written [`Service`](crate::Service) is not
 /// reallocated as it grows or as the server frames it.
 ///
@@ -62,7 +62,7 @@ pub use value::to_value;
 /// # Ok::<(), rpc_runtime::Error>(())
 /// ```
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(256);
+    let mut out = Vec::with_capacity(SMALL_REPLY);
     write_value(&mut out, value, &Config::DEFAULT)?;
     Ok(out)
 }

@@ -83,10 +83,7 @@ impl<'a> ValueSerializer<'a> {
     #[inline]
     fn wrapped(self, mode: Mode) -> Result<Self> {
         if self.wraps >= MAX_WRAPPERS {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!("more than {MAX_WRAPPERS} newtypes or options around one value"),
-            ));
+            return Err(too_many_wrappers());
         }
         Ok(ValueSerializer {
             wraps: self.wraps + 1,
@@ -127,6 +124,14 @@ impl<'a> ValueSerializer<'a> {
 }
 
 #[cold]
+/// More newtypes or options around one value than [`MAX_WRAPPERS`].
+pub(crate) fn too_many_wrappers() -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!("more than {MAX_WRAPPERS} newtypes or options around one value"),
+    )
+}
+
 pub(crate) fn too_deep(max: usize) -> Error {
     Error::new(
         ErrorKind::Limit,

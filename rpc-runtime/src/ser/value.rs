@@ -5,7 +5,7 @@ use serde::ser::{self, Impossible, Serialize, SerializeMap as _};
 
 use super::serializer::{
     I8_TOKEN, MAX_WRAPPERS, Mode, bad_key, int_too_large, refuse_key_compounds, refuse_key_scalars,
-    too_deep,
+    too_deep, too_many_wrappers,
 };
 use crate::config::Config;
 use crate::datetime::DateTime;
@@ -86,10 +86,7 @@ impl ValueBuilder {
 
     fn wrapped(self, mode: Mode) -> Result<Self> {
         if self.wraps >= MAX_WRAPPERS {
-            return Err(Error::new(
-                ErrorKind::Limit,
-                format!("more than {MAX_WRAPPERS} newtypes or options around one value"),
-            ));
+            return Err(too_many_wrappers());
         }
         Ok(ValueBuilder {
             wraps: self.wraps + 1,

@@ -4,9 +4,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The least capacity a result's buffer starts with: room for a small result and the
-/// response around it.
-const MIN_REPLY_CAPACITY: usize = 256;
+/// The least capacity a result's buffer starts with.
+use crate::ser::SMALL_REPLY as MIN_REPLY_CAPACITY;
 
 tokio::task_local! {
     static CURRENT: Context;
@@ -43,9 +42,10 @@ impl Context {
     }
 
     /// The context the server makes for a call: with the codec settings it reads and writes
-    /// with, and a capacity for the result's buffer. The server passes the size of the
-    /// request, as a result is usually no larger than what it answers (an echo is as
-    /// large): most results are then written without the buffer growing, and a large one
+    /// with, and a capacity for the result's buffer. For a plain call the server passes the
+    /// size of the request plus the response envelope, as a result is usually no larger
+    /// than what it answers (an echo is as large), and 0 for each call of a
+    /// `system.multicall`: most results are then written without the buffer growing, and a large one
     /// without holding a full buffer and its copy at once while it grows. Capacity never
     /// written stays virtual memory. At least [`MIN_REPLY_CAPACITY`] is used.
     pub(crate) fn for_call(
