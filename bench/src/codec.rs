@@ -1,4 +1,5 @@
-//! Reading the same request bytes: quick-xml's event walk (no values built), this
+//! Reading the same request bytes: quick-xml's event walk (no values built; with 0.41,
+//! the release this framework reads with, and with 0.42, the newest), this
 //! framework (typed and `Value`), and dxr (`Value`, and typed through its derive).
 //!
 //! Timing as in `rpc-runtime/benches/codec.rs`: each case runs in batches of about 10 ms
@@ -10,25 +11,39 @@
 use std::hint::black_box;
 
 use dxr::TryFromValue as _;
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
 use rpc_runtime::{Config, Value, parse_call};
 
 use crate::payload::{Item, Workload};
 
-/// quick-xml's event reader over the bytes, building nothing.
-pub fn walk(xml: &[u8]) -> usize {
-    let mut reader = Reader::from_reader(xml);
-    let mut n = 0usize;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Eof) => break,
-            Ok(_) => n += 1,
-            Err(e) => panic!("the walk failed: {e}"),
+/// A walk with one release of quick-xml: its event reader over the bytes, building nothing.
+macro_rules! walk_with {
+    ($(#[$doc:meta])* $name:ident, $qx:ident) => {
+        $(#[$doc])*
+        pub fn $name(xml: &[u8]) -> usize {
+            let mut reader = $qx::reader::Reader::from_reader(xml);
+            let mut n = 0usize;
+            loop {
+                match reader.read_event() {
+                    Ok($qx::events::Event::Eof) => break,
+                    Ok(_) => n += 1,
+                    Err(e) => panic!("the walk failed: {e}"),
+                }
+            }
+            n
         }
-    }
-    n
+    };
 }
+
+walk_with!(
+    /// quick-xml 0.41 (the release this framework reads with): the floor of every reader.
+    walk,
+    quick_xml
+);
+walk_with!(
+    /// The same walk with quick-xml 0.42, whose reader checks every event's bytes as UTF-8.
+    walk_042,
+    quick_xml_042
+);
 
 /// This framework: `parse_call`, one typed parameter, `finish`.
 pub fn ours_typed(xml: &[u8]) -> Vec<Item> {
@@ -90,6 +105,9 @@ pub fn cases() -> Vec<Case> {
         ("walk", Workload::Medium, |x| {
             black_box(walk(black_box(x)));
         }),
+        ("walk_042", Workload::Medium, |x| {
+            black_box(walk_042(black_box(x)));
+        }),
         ("ours_typed", Workload::Medium, |x| {
             black_box(ours_typed(black_box(x)));
         }),
@@ -104,6 +122,9 @@ pub fn cases() -> Vec<Case> {
         }),
         ("walk", Workload::Small, |x| {
             black_box(walk(black_box(x)));
+        }),
+        ("walk_042", Workload::Small, |x| {
+            black_box(walk_042(black_box(x)));
         }),
         ("ours_typed", Workload::Small, |x| {
             black_box(ours_small(black_box(x)));

@@ -585,7 +585,8 @@ fn codec_section(settings: &Settings, out: &mut String) -> Vec<codec::Timing> {
             .find(|d| d.workload == t.workload && d.name == "dxr_typed")
             .map_or(f64::NAN, |d| d.ns);
         let label = match t.name {
-            "walk" => "quick-xml event walk (no values)",
+            "walk" => "quick-xml 0.41 event walk (no values)",
+            "walk_042" => "quick-xml 0.42 event walk (no values; UTF-8 checked per event)",
             "ours_typed" => "this framework, typed",
             "ours_value" => "this framework, `Value`",
             "dxr_value" => "dxr `MethodCall::from_xml` (`Value`)",

@@ -232,7 +232,7 @@ impl<'a> Deserializer<'a> {
             Tok::Text => match self.tok.next()? {
                 Tok::Mark(Mark::End(Tag::Value)) => return Ok(Header::Untyped),
                 Tok::Mark(m) => {
-                    if !is_xml_ws(self.tok.text()) {
+                    if !is_xml_ws(self.tok.text().as_bytes()) {
                         return Err(Error::new(
                             ErrorKind::Invalid,
                             "text beside the type element of a <value>",
@@ -317,7 +317,7 @@ impl<'a> Deserializer<'a> {
     /// The rest of a `<nil>` element: nothing but whitespace.
     fn nil_body(&mut self, empty: bool) -> Result<()> {
         self.leaf(Tag::Nil, empty)?;
-        if is_xml_ws(self.tok.text()) {
+        if is_xml_ws(self.tok.text().as_bytes()) {
             Ok(())
         } else {
             Err(Error::new(ErrorKind::Invalid, "text inside <nil>").at_offset(self.at))

@@ -19,7 +19,10 @@
 //!   elements, or by quick-xml once an element with a namespace prefix or attributes has
 //!   appeared (the stack keeps local names only).
 //!
-//! Every error quick-xml reports is fatal.
+//! Every error quick-xml reports is fatal. The document is checked as UTF-8 once, before
+//! any event is read (quick-xml hands events out as bytes, and text is taken as the part of
+//! the checked document it covers): a document that is not UTF-8 is a syntax error at the
+//! offset of its first invalid byte, whatever else it holds.
 //!
 //! For speed, quick-xml is told to skip blank text while the open element holds only
 //! elements (or none is open): the line breaks between the elements of a pretty-printed
@@ -172,16 +175,15 @@ const TAG_TABLE: [Option<Tag>; 64] = {
 impl Tag {
     /// Whether `name` is exactly this element's name: the check of every end tag.
     #[inline(always)]
-    fn is_named(self, name: &str) -> bool {
+    fn is_named(self, name: &[u8]) -> bool {
         let (len, lo, hi) = TAG_WORDS[self as usize];
-        name.len() == len && name_words(name.as_bytes()) == Some((lo, hi))
+        name.len() == len && name_words(name) == Some((lo, hi))
     }
 
     /// The element with exactly this local name: one hash and one comparison of two
     /// words, as this runs for every start tag.
     #[inline(always)]
-    fn from_local(name: &str) -> Option<Tag> {
-        let b = name.as_bytes();
+    fn from_local(b: &[u8]) -> Option<Tag> {
         let (lo, hi) = name_words(b)?;
         let tag = TAG_TABLE[name_slot(b.len(), lo, hi)]?;
         (TAG_WORDS[tag as usize] == (b.len(), lo, hi)).then_some(tag)
@@ -301,6 +303,12 @@ pub(crate) enum Tok {
 /// Reads XML-RPC tokens from a byte slice.
 pub(crate) struct Tokenizer<'a> {
     reader: Reader<&'a [u8]>,
+    /// The whole document, checked as UTF-8 once, so that events (which quick-xml hands
+    /// out as bytes) become text by slicing it.
+    doc: &'a str,
+    /// Why the document is not UTF-8, if it is not: then the reader is given no input and
+    /// this is the error its end reports.
+    not_utf8: Option<std::str::Utf8Error>,
     /// The mark read after a text token (or by `peek_mark`), with its offset.
     peeked: Option<(Mark, u64)>,
     /// The text of the last [`Tok::Text`].
@@ -319,8 +327,8 @@ pub(crate) struct Tokenizer<'a> {
 }
 
 #[inline]
-pub(crate) fn is_xml_ws(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+pub(crate) fn is_xml_ws(s: &[u8]) -> bool {
+    s.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The XML 1.0 `Char` production.
@@ -332,10 +340,9 @@ fn is_xml_char(c: char) -> bool {
 /// Checks raw text (already valid UTF-8) against the XML 1.0 `Char` production; returns
 /// whether it holds a CR that end-of-line normalisation must replace.
 #[inline]
-fn scan_raw(s: &str) -> std::result::Result<bool, &'static str> {
+fn scan_raw(b: &[u8]) -> std::result::Result<bool, &'static str> {
     // Fast pass without early exit per byte, so it vectorises: is there any byte that
     // needs a closer look (a control other than TAB and LF, or the lead byte 0xEF)?
-    let b = s.as_bytes();
     if b.len() < 16 {
         for &c in b {
             if (c < 0x20 && c != b'\t' && c != b'\n') || c == 0xEF {
@@ -458,9 +465,31 @@ fn syntax(msg: impl Into<String>, at: u64) -> Error {
     Error::new(ErrorKind::Syntax, msg).at_offset(at)
 }
 
+/// Bytes from the document shown in an error message: at most 64 bytes of them.
+#[cold]
+fn shown(b: &[u8]) -> String {
+    crate::de::truncate(&String::from_utf8_lossy(b), 64).to_owned()
+}
+
+#[cold]
+fn not_utf8(e: std::str::Utf8Error) -> Error {
+    let at = e.valid_up_to();
+    syntax(
+        format!("malformed XML: invalid UTF-8 at byte {at}"),
+        at as u64,
+    )
+    .with_source(e)
+}
+
 impl<'a> Tokenizer<'a> {
     pub(crate) fn new(xml: &'a [u8]) -> Self {
-        let mut reader = Reader::from_reader(xml);
+        // One check of the whole document (vectorised, a small fraction of a walk) instead
+        // of one per event.
+        let (doc, not_utf8) = match std::str::from_utf8(xml) {
+            Ok(doc) => (doc, None),
+            Err(e) => ("", Some(e)),
+        };
+        let mut reader = Reader::from_reader(doc.as_bytes());
         let c = reader.config_mut();
         // End names are checked here against the element stack, which is cheaper than
         // quick-xml's byte comparison; quick-xml takes over after an element with a
@@ -476,6 +505,8 @@ impl<'a> Tokenizer<'a> {
         c.trim_markup_names_in_closing_tags = false;
         Tokenizer {
             reader,
+            doc,
+            not_utf8,
             peeked: None,
             text: Cow::Borrowed(""),
             merging: false,
@@ -545,7 +576,7 @@ impl<'a> Tokenizer<'a> {
 
     #[inline]
     fn check_ws(&self) -> Result<()> {
-        if is_xml_ws(&self.text) {
+        if is_xml_ws(self.text.as_bytes()) {
             Ok(())
         } else {
             Err(self.text_misplaced())
@@ -601,7 +632,7 @@ impl<'a> Tokenizer<'a> {
                     .stack
                     .pop()
                     .ok_or_else(|| syntax("an unmatched end tag", start))?;
-                let name: &str = &e;
+                let name: &[u8] = &e;
                 if !tag.is_named(name) {
                     self.check_end(name, tag, start)?;
                 }
@@ -627,7 +658,7 @@ impl<'a> Tokenizer<'a> {
     fn text_event(&mut self, t: quick_xml::events::BytesText<'a>, start: u64) -> Result<Step> {
         match self.stack.last() {
             None => {
-                if !is_xml_ws(&t) {
+                if !is_xml_ws(&t[..]) {
                     return Err(syntax("text outside the root element", start));
                 }
                 return Ok(Step::Skip);
@@ -636,11 +667,40 @@ impl<'a> Tokenizer<'a> {
             // see `skip_blanks`; an empty text before a reference still arrives here) is
             // dropped; other text is checked for its characters first, so a syntax error
             // wins.
-            Some(top) if top.is_structural() && is_xml_ws(&t) => return Ok(Step::Skip),
+            Some(top) if top.is_structural() && is_xml_ws(&t[..]) => return Ok(Step::Skip),
             _ => {}
         }
-        self.put_text(raw_piece(t.into_inner(), start)?);
+        let piece = self.doc_text(t.into_inner(), start)?;
+        self.put_text(piece);
         Ok(Step::Piece)
+    }
+
+    /// Character data as quick-xml hands it out, as text: the slice of the document it
+    /// covers, checked by [`raw_piece`].
+    #[inline]
+    fn doc_text(&self, raw: Cow<'a, [u8]>, start: u64) -> Result<Cow<'a, str>> {
+        let text = match raw {
+            Cow::Borrowed(b) => Cow::Borrowed(self.doc_slice(b)?),
+            Cow::Owned(v) => {
+                Cow::Owned(String::from_utf8(v).map_err(|e| not_utf8(e.utf8_error()))?)
+            }
+        };
+        raw_piece(text, start)
+    }
+
+    /// The text of `b`, a slice of the document: its place found from its address, so no
+    /// second UTF-8 check. (A slice from elsewhere, which a reader over a byte slice does
+    /// not produce, is checked on its own.)
+    #[inline]
+    fn doc_slice(&self, b: &'a [u8]) -> Result<&'a str> {
+        let at = (b.as_ptr() as usize).wrapping_sub(self.doc.as_ptr() as usize);
+        match at
+            .checked_add(b.len())
+            .and_then(|end| self.doc.get(at..end))
+        {
+            Some(s) if s.as_ptr() == b.as_ptr() => Ok(s),
+            _ => std::str::from_utf8(b).map_err(not_utf8),
+        }
     }
 
     /// Tells quick-xml whether the text it reads next may start with whitespace that
@@ -658,6 +718,9 @@ impl<'a> Tokenizer<'a> {
     fn rare_event(&mut self, event: Event<'a>, start: u64, first: bool) -> Result<Step> {
         Ok(match event {
             Event::Eof => {
+                if let Some(e) = self.not_utf8 {
+                    return Err(not_utf8(e));
+                }
                 if !self.stack.is_empty() {
                     return Err(syntax("the document ends inside an element", start));
                 }
@@ -670,7 +733,7 @@ impl<'a> Tokenizer<'a> {
                 if self.stack.is_empty() {
                     return Err(syntax("CDATA outside the root element", start));
                 }
-                let piece = raw_piece(c.into_inner(), start)?;
+                let piece = self.doc_text(c.into_inner(), start)?;
                 self.put_text(piece);
                 Step::Piece
             }
@@ -702,19 +765,16 @@ impl<'a> Tokenizer<'a> {
                 self.skip_blanks(true);
                 // Most declarations name no encoding (Python's is `<?xml version='1.0'?>`):
                 // their attributes need no parsing.
-                let named = d.contains("encoding");
+                let named = d.windows(8).any(|w| w == b"encoding");
                 if let Some(enc) = named.then(|| d.encoding()).flatten() {
                     let enc =
                         enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
                     let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
                         .iter()
-                        .any(|n| enc.eq_ignore_ascii_case(n));
+                        .any(|n| enc.eq_ignore_ascii_case(n.as_bytes()));
                     if !ok {
                         return Err(syntax(
-                            format!(
-                                "unsupported encoding `{}`: only UTF-8 is read",
-                                crate::de::truncate(&enc, 64)
-                            ),
+                            format!("unsupported encoding `{}`: only UTF-8 is read", shown(&enc)),
                             start,
                         ));
                     }
@@ -775,34 +835,31 @@ impl<'a> Tokenizer<'a> {
     }
 
     fn resolve(r: &BytesRef<'_>, start: u64) -> Result<char> {
-        let name: &str = r;
-        if name.starts_with('#') {
+        let name: &[u8] = r;
+        if name.starts_with(b"#") {
             match r.resolve_char_ref() {
                 Ok(Some(c)) if is_xml_char(c) => Ok(c),
                 Ok(_) => Err(syntax(
                     format!(
                         "the character reference `&{};` is not an XML character",
-                        crate::de::truncate(name, 64)
+                        shown(name)
                     ),
                     start,
                 )),
                 Err(e) => Err(syntax(
-                    format!(
-                        "invalid character reference `&{};`: {e}",
-                        crate::de::truncate(name, 64)
-                    ),
+                    format!("invalid character reference `&{};`: {e}", shown(name)),
                     start,
                 )),
             }
         } else {
             match name {
-                "lt" => Ok('<'),
-                "gt" => Ok('>'),
-                "amp" => Ok('&'),
-                "apos" => Ok('\''),
-                "quot" => Ok('"'),
+                b"lt" => Ok('<'),
+                b"gt" => Ok('>'),
+                b"amp" => Ok('&'),
+                b"apos" => Ok('\''),
+                b"quot" => Ok('"'),
                 _ => Err(syntax(
-                    format!("undefined entity `&{};`", crate::de::truncate(name, 64)),
+                    format!("undefined entity `&{};`", shown(name)),
                     start,
                 )),
             }
@@ -820,7 +877,7 @@ impl<'a> Tokenizer<'a> {
         }
         // The usual element is a bare XML-RPC name: the whole content between `<` and `>`
         // (or `/>`) is the name, with no attributes and no prefix.
-        let content: &str = e;
+        let content: &[u8] = e;
         match Tag::from_local(content) {
             Some(tag) => Ok(tag),
             None => {
@@ -837,17 +894,16 @@ impl<'a> Tokenizer<'a> {
     /// An end tag whose name is not the bare name of the element it closes: fine if
     /// quick-xml compared it with the start tag's own name already, a syntax error if not.
     #[cold]
-    fn check_end(&self, name: &str, open: Tag, start: u64) -> Result<()> {
-        if self.reader.config().check_end_names
-            || open.is_named(name.trim_end_matches([' ', '\t', '\r', '\n']))
-        {
+    fn check_end(&self, name: &[u8], open: Tag, start: u64) -> Result<()> {
+        let trimmed = name.trim_ascii_end();
+        if self.reader.config().check_end_names || open.is_named(trimmed) {
             return Ok(());
         }
         Err(syntax(
             format!(
                 "malformed XML: expecting `</{}>` found `</{}>`",
                 open.name(),
-                crate::de::truncate(name, 64)
+                shown(name)
             ),
             start,
         ))
@@ -858,7 +914,7 @@ impl<'a> Tokenizer<'a> {
     /// declaration.
     #[cold]
     fn other_tag(e: &BytesStart<'_>, start: u64) -> Result<Tag> {
-        let name: &str = e.name().0;
+        let name: &[u8] = e.name().0;
         let tag = match Tag::from_local(name) {
             Some(t) => t,
             None => Self::prefixed_tag(e, start)?,
@@ -875,11 +931,11 @@ impl<'a> Tokenizer<'a> {
     #[cold]
     fn prefixed_tag(e: &BytesStart<'_>, start: u64) -> Result<Tag> {
         let local = e.local_name();
-        let local: &str = local.as_ref();
+        let local: &[u8] = local.as_ref();
         Tag::from_local(local).ok_or_else(|| {
             Error::new(
                 ErrorKind::Invalid,
-                format!("unknown element <{}>", crate::de::truncate(local, 64)),
+                format!("unknown element <{}>", shown(local)),
             )
             .at_offset(start)
         })
@@ -891,13 +947,13 @@ impl<'a> Tokenizer<'a> {
     fn check_attributes(e: &BytesStart<'_>, tag: Tag, start: u64) -> Result<()> {
         for attr in e.attributes() {
             let attr = attr.map_err(|err| syntax(format!("malformed attribute: {err}"), start))?;
-            let key: &str = attr.key.as_ref();
-            if key != "xmlns" && !key.starts_with("xmlns:") {
+            let key: &[u8] = attr.key.as_ref();
+            if key != b"xmlns" && !key.starts_with(b"xmlns:") {
                 return Err(Error::new(
                     ErrorKind::Invalid,
                     format!(
                         "attribute `{}` on <{}>: XML-RPC elements have no attributes",
-                        crate::de::truncate(key, 64),
+                        shown(key),
                         tag.name()
                     ),
                 )
@@ -912,7 +968,7 @@ impl<'a> Tokenizer<'a> {
 /// Turns raw text into character data: checks its characters and normalises line ends.
 #[inline]
 fn raw_piece(raw: Cow<'_, str>, start: u64) -> Result<Cow<'_, str>> {
-    match scan_raw(&raw) {
+    match scan_raw(raw.as_bytes()) {
         Ok(false) => Ok(raw),
         Ok(true) => Ok(Cow::Owned(normalize_eol(&raw))),
         Err(m) => Err(syntax(m, start)),
@@ -940,6 +996,34 @@ mod tests {
         let v =
             tokens("<string>a&amp;b&lt;&#13;<![CDATA[<&]]>&#x1F600;<!-- c -->z</string>").unwrap();
         assert_eq!(v, ["<string>", "\"a&b<\\r<&😀z\"", "</string>"]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_syntax_error_at_its_byte() {
+        for (xml, at) in [
+            (&b"<string>ab\xffc</string>"[..], 10),
+            (
+                b"<methodCall><methodN\xe9ame>m</methodName></methodCall>",
+                20,
+            ),
+            (b"\xc3", 0),
+            (b"<value><string>\xed\xa0\x80</string></value>", 15),
+        ] {
+            let mut t = Tokenizer::new(xml);
+            let e = loop {
+                match t.next() {
+                    Ok(Tok::Mark(Mark::Eof)) => panic!("{xml:?} was read whole"),
+                    Ok(_) => {}
+                    Err(e) => break e,
+                }
+            };
+            assert_eq!(e.kind(), ErrorKind::Syntax, "{xml:?}: {e}");
+            assert_eq!(e.offset(), Some(at), "{xml:?}: {e}");
+            assert!(e.to_string().contains("invalid UTF-8"), "{xml:?}: {e}");
+        }
+        // Text is the slice of the checked document, multi-byte characters included.
+        let v = tokens("<string>é&amp;€ 😀</string>").unwrap();
+        assert_eq!(v, ["<string>", "\"é&€ 😀\"", "</string>"]);
     }
 
     #[test]
@@ -1077,30 +1161,29 @@ mod tests {
     #[test]
     fn tag_names_match_exactly() {
         for t in ALL_TAGS {
-            assert_eq!(Tag::from_local(t.name()), Some(t));
+            let name = t.name().as_bytes();
+            assert_eq!(Tag::from_local(name), Some(t));
             for other in ALL_TAGS {
-                assert_eq!(other.is_named(t.name()), other == t);
+                assert_eq!(other.is_named(name), other == t);
             }
-            let mut padded = t.name().to_owned();
-            padded.push('\0');
+            let mut padded = name.to_owned();
+            padded.push(0);
             assert_eq!(Tag::from_local(&padded), None);
-            assert_eq!(Tag::from_local(&t.name()[1..]), None);
+            assert_eq!(Tag::from_local(&name[1..]), None);
         }
-        assert_eq!(Tag::from_local(""), None);
-        assert_eq!(Tag::from_local("v"), None);
-        assert_eq!(Tag::from_local("dateTime.iso8601x"), None);
-        assert_eq!(Tag::from_local("methodcall"), None);
-        assert_eq!(Tag::from_local("Value"), None);
+        for name in ["", "v", "dateTime.iso8601x", "methodcall", "Value"] {
+            assert_eq!(Tag::from_local(name.as_bytes()), None);
+        }
         assert!(tokens("<value\0/>").is_err());
     }
 
     #[test]
     fn scan_classes() {
-        assert_eq!(scan_raw("abc\t\n"), Ok(false));
-        assert_eq!(scan_raw("a\rb"), Ok(true));
-        assert!(scan_raw("a\u{1}").is_err());
-        assert!(scan_raw("a\u{FFFE}").is_err());
-        assert!(scan_raw("a\u{FFFF}").is_err());
-        assert_eq!(scan_raw("\u{FFFD}\u{EFFF}"), Ok(false));
+        assert_eq!(scan_raw("abc\t\n".as_bytes()), Ok(false));
+        assert_eq!(scan_raw("a\rb".as_bytes()), Ok(true));
+        assert!(scan_raw("a\u{1}".as_bytes()).is_err());
+        assert!(scan_raw("a\u{FFFE}".as_bytes()).is_err());
+        assert!(scan_raw("a\u{FFFF}".as_bytes()).is_err());
+        assert_eq!(scan_raw("\u{FFFD}\u{EFFF}".as_bytes()), Ok(false));
     }
 }
