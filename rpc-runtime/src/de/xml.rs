@@ -344,12 +344,11 @@ fn scan_raw(b: &[u8]) -> std::result::Result<bool, &'static str> {
     // Fast pass without early exit per byte, so it vectorises: is there any byte that
     // needs a closer look (a control other than TAB and LF, or the lead byte 0xEF)?
     if b.len() < 16 {
-        for &c in b {
-            if (c < 0x20 && c != b'\t' && c != b'\n') || c == 0xEF {
-                return scan_slow(b);
-            }
-        }
-        return Ok(false);
+        return if short_suspect(b) {
+            scan_slow(b)
+        } else {
+            Ok(false)
+        };
     }
     let mut suspect = false;
     for chunk in b.chunks(64) {
@@ -366,6 +365,45 @@ fn scan_raw(b: &[u8]) -> std::result::Result<bool, &'static str> {
         return Ok(false);
     }
     scan_slow(b)
+}
+
+/// Whether a word holds a byte below 0x20 (a control character; TAB and LF too) or the
+/// byte 0xEF (which starts U+FFFE and U+FFFF): then its text needs a closer look. A borrow
+/// between bytes happens only past a byte that is flagged already, so the test is exact.
+#[inline(always)]
+fn word_suspect(w: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    let x = w ^ (ONES * 0xEF);
+    ((w.wrapping_sub(ONES * 0x20) & !w) | (x.wrapping_sub(ONES) & !x)) & HIGH != 0
+}
+
+/// [`word_suspect`] for text shorter than 16 bytes: two overlapping words (or, below 4
+/// bytes, one word of its bytes and filler) cover every byte, with no loop.
+#[inline(always)]
+fn short_suspect(b: &[u8]) -> bool {
+    // A chunk that is missing (it cannot be, given the lengths) reads as 0: suspect.
+    let w4 = |at: usize| {
+        b[at..]
+            .first_chunk()
+            .map_or(0, |c| u64::from(u32::from_le_bytes(*c)))
+    };
+    let w8 = |at: usize| b[at..].first_chunk().map_or(0, |c| u64::from_le_bytes(*c));
+    match b.len() {
+        0 => false,
+        n @ 1..=3 => word_suspect(u64::from_le_bytes([
+            b[0],
+            b[n / 2],
+            b[n - 1],
+            b'A',
+            b'A',
+            b'A',
+            b'A',
+            b'A',
+        ])),
+        n @ 4..=7 => word_suspect(w4(0) | w4(n - 4) << 32),
+        n => word_suspect(w8(0)) | word_suspect(w8(n - 8)),
+    }
 }
 
 #[cold]
@@ -639,7 +677,16 @@ impl<'a> Tokenizer<'a> {
                 self.skip_blanks(self.stack.last().is_none_or(|t| t.is_structural()));
                 Step::Mark(Mark::End(tag))
             }
-            Ok(Event::Text(t)) => self.text_event(t, start)?,
+            Ok(Event::Text(t)) => match t.into_inner() {
+                // The usual text: all of an element's character data, in one piece.
+                Cow::Borrowed(b)
+                    if !self.merging && self.stack.last().is_some_and(|t| !t.is_structural()) =>
+                {
+                    self.text = raw_piece(Cow::Borrowed(self.doc_slice(b)?), start)?;
+                    Step::Piece
+                }
+                raw => self.text_event(raw, start)?,
+            },
             Ok(Event::Empty(e)) => {
                 let tag = self.start_tag(&e, start)?;
                 Step::Mark(Mark::Empty(tag))
@@ -655,10 +702,10 @@ impl<'a> Tokenizer<'a> {
     /// kept (borrowed when it needs no change) anywhere else. Out of line, so that the
     /// marks, three times as frequent, take the short path through [`step`](Self::step).
     #[inline(never)]
-    fn text_event(&mut self, t: quick_xml::events::BytesText<'a>, start: u64) -> Result<Step> {
+    fn text_event(&mut self, t: Cow<'a, [u8]>, start: u64) -> Result<Step> {
         match self.stack.last() {
             None => {
-                if !is_xml_ws(&t[..]) {
+                if !is_xml_ws(&t) {
                     return Err(syntax("text outside the root element", start));
                 }
                 return Ok(Step::Skip);
@@ -667,10 +714,10 @@ impl<'a> Tokenizer<'a> {
             // see `skip_blanks`; an empty text before a reference still arrives here) is
             // dropped; other text is checked for its characters first, so a syntax error
             // wins.
-            Some(top) if top.is_structural() && is_xml_ws(&t[..]) => return Ok(Step::Skip),
+            Some(top) if top.is_structural() && is_xml_ws(&t) => return Ok(Step::Skip),
             _ => {}
         }
-        let piece = self.doc_text(t.into_inner(), start)?;
+        let piece = self.doc_text(t, start)?;
         self.put_text(piece);
         Ok(Step::Piece)
     }
@@ -1185,5 +1232,41 @@ mod tests {
         assert!(scan_raw("a\u{FFFE}".as_bytes()).is_err());
         assert!(scan_raw("a\u{FFFF}".as_bytes()).is_err());
         assert_eq!(scan_raw("\u{FFFD}\u{EFFF}".as_bytes()), Ok(false));
+    }
+
+    #[test]
+    fn word_tests_agree_with_the_byte_loop() {
+        // Every length up to past two chunks, every position, the bytes at the edges of
+        // each class: the fast paths answer as `scan_slow` does.
+        let bytes = [
+            0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x41, 0x7F, 0x80, 0xBE, 0xBF,
+        ];
+        for len in 0..=70 {
+            for at in 0..len {
+                for byte in bytes.into_iter().chain([0xEE, 0xEF, 0xF0]) {
+                    let mut text = vec![b'a'; len];
+                    text[at] = byte;
+                    assert_eq!(scan_raw(&text), scan_slow(&text), "{text:?}");
+                    // U+FFFE and U+FFFF, whole or cut at the end.
+                    if byte == 0xEF {
+                        for tail in [[0xBF, 0xBE], [0xBF, 0xBF], [0xBF, 0xBD]] {
+                            let mut t = text.clone();
+                            t.splice(at + 1..at + 1, tail);
+                            t.truncate(len.max(at + 1));
+                            assert_eq!(scan_raw(&t), scan_slow(&t), "{t:?}");
+                        }
+                    }
+                }
+            }
+        }
+        // Words of random bytes: flagged exactly when a byte is below 0x20 or is 0xEF.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let expected = x.to_le_bytes().iter().any(|&c| c < 0x20 || c == 0xEF);
+            assert_eq!(word_suspect(x), expected, "{x:#018x}");
+        }
     }
 }
