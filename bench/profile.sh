@@ -64,7 +64,7 @@ echo
 echo "| codec case (medium.xml) | instructions per read | vs walk |"
 echo "|---|---:|---:|"
 walk=""
-for c in walk ours_typed ours_value dxr_value dxr_typed; do
+for c in walk walk_042 ours_typed ours_value dxr_value dxr_typed; do
     a=$(valgrind --tool=callgrind --callgrind-out-file="$OUT/codec.$c.0.cg" "$BIN" codec-repeat "$c" medium 0 2>&1 | grep -o 'refs: *[0-9,]*' | tr -d ', ' | cut -d: -f2)
     b=$(valgrind --tool=callgrind --callgrind-out-file="$OUT/codec.$c.20.cg" "$BIN" codec-repeat "$c" medium 20 2>&1 | grep -o 'refs: *[0-9,]*' | tr -d ', ' | cut -d: -f2)
     n=$(( (b - a) / 20 ))

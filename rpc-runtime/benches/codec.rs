@@ -3,7 +3,8 @@
 //! Measures, on `medium.xml` (a 56 KB `echo` call: an array of 100 structs as Python writes
 //! it) and `small.xml` (`add(5, 10)`):
 //!
-//! * (a) `baseline`: `quick_xml::Reader::from_reader(bytes)`, `read_event()` until `Eof`;
+//! * (a) `baseline`: `quick_xml::Reader::from_reader(bytes)`, `read_event()` until `Eof`
+//!   (with the quick-xml release this crate reads with);
 //! * (b) `read_typed`: `parse_call` + `Params::next::<Vec<Item>>()` + `finish()`;
 //! * (c) `read_value`: `parse_call` + `Params::next::<Value>()` + `finish()`;
 //! * (d) `write_typed`: the same items written with `CallWriter`;
