@@ -21,8 +21,9 @@
 //!
 //! Every error quick-xml reports is fatal. The document is checked as UTF-8 once, before
 //! any event is read (quick-xml hands events out as bytes, and text is taken as the part of
-//! the checked document it covers): a document that is not UTF-8 is a syntax error at the
-//! offset of its first invalid byte, whatever else it holds.
+//! the checked document it covers): a document that is not UTF-8 is read up to its first
+//! invalid byte, and is a syntax error there unless an error comes before it (such as a
+//! declared encoding other than UTF-8).
 //!
 //! For speed, quick-xml is told to skip blank text while the open element holds only
 //! elements (or none is open): the line breaks between the elements of a pretty-printed
@@ -306,9 +307,10 @@ pub(crate) struct Tokenizer<'a> {
     /// The whole document, checked as UTF-8 once, so that events (which quick-xml hands
     /// out as bytes) become text by slicing it.
     doc: &'a str,
-    /// Why the document is not UTF-8, if it is not: then the reader is given no input and
-    /// this is the error its end reports.
-    not_utf8: Option<std::str::Utf8Error>,
+    /// Why the document is not UTF-8, if it is not, with the offset of the first invalid
+    /// byte: then the reader is given the part before it, and this is the error reported
+    /// where that part ends (see [`cut_error`](Self::cut_error)).
+    not_utf8: Option<(std::str::Utf8Error, u64)>,
     /// The mark read after a text token (or by `peek_mark`), with its offset.
     peeked: Option<(Mark, u64)>,
     /// The text of the last [`Tok::Text`].
@@ -509,23 +511,33 @@ fn shown(b: &[u8]) -> String {
     crate::de::truncate(&String::from_utf8_lossy(b), 64).to_owned()
 }
 
+/// Text from outside the checked document (which a reader over a byte slice does not hand
+/// out) that is not UTF-8: reported at the event it came with.
 #[cold]
-fn not_utf8(e: std::str::Utf8Error) -> Error {
-    let at = e.valid_up_to();
-    syntax(
-        format!("malformed XML: invalid UTF-8 at byte {at}"),
-        at as u64,
-    )
-    .with_source(e)
+fn bad_piece(e: std::str::Utf8Error, start: u64) -> Error {
+    syntax(format!("malformed XML: invalid UTF-8 ({e})"), start).with_source(e)
 }
 
 impl<'a> Tokenizer<'a> {
     pub(crate) fn new(xml: &'a [u8]) -> Self {
         // One check of the whole document (vectorised, a small fraction of a walk) instead
         // of one per event.
+        // A document that is not UTF-8 is read up to its first invalid byte, so that what
+        // comes before it (a declaration naming another encoding, say) is reported first.
         let (doc, not_utf8) = match std::str::from_utf8(xml) {
             Ok(doc) => (doc, None),
-            Err(e) => ("", Some(e)),
+            Err(e) => {
+                let valid = &xml[..e.valid_up_to()];
+                // quick-xml drops a byte order mark without counting it: offsets start
+                // after it, this one too.
+                let bom = if valid.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let at = (e.valid_up_to() - bom) as u64;
+                (std::str::from_utf8(valid).unwrap_or(""), Some((e, at)))
+            }
         };
         let mut reader = Reader::from_reader(doc.as_bytes());
         let c = reader.config_mut();
@@ -647,6 +659,9 @@ impl<'a> Tokenizer<'a> {
 
     #[cold]
     fn xml_error(&self, e: quick_xml::Error) -> Error {
+        if let Some(cut) = self.cut_error() {
+            return cut;
+        }
         Error::new(ErrorKind::Syntax, format!("malformed XML: {e}"))
             .at_offset(self.reader.error_position())
             .with_source(e)
@@ -682,7 +697,7 @@ impl<'a> Tokenizer<'a> {
                 Cow::Borrowed(b)
                     if !self.merging && self.stack.last().is_some_and(|t| !t.is_structural()) =>
                 {
-                    self.text = raw_piece(Cow::Borrowed(self.doc_slice(b)?), start)?;
+                    self.text = raw_piece(Cow::Borrowed(self.doc_slice(b, start)?), start)?;
                     Step::Piece
                 }
                 raw => self.text_event(raw, start)?,
@@ -722,14 +737,26 @@ impl<'a> Tokenizer<'a> {
         Ok(Step::Piece)
     }
 
+    /// The error of a document that is not UTF-8, once the reader has read all of it up to
+    /// the first invalid byte: the end it reached, or the error it found there (a tag cut
+    /// short, say), is where that byte stands.
+    #[cold]
+    fn cut_error(&self) -> Option<Error> {
+        let (e, at) = self.not_utf8?;
+        // (quick-xml counts a construct cut short as read to the end of its input.)
+        (self.reader.buffer_position() >= at).then(|| {
+            syntax(format!("malformed XML: invalid UTF-8 at byte {at}"), at).with_source(e)
+        })
+    }
+
     /// Character data as quick-xml hands it out, as text: the slice of the document it
     /// covers, checked by [`raw_piece`].
     #[inline]
     fn doc_text(&self, raw: Cow<'a, [u8]>, start: u64) -> Result<Cow<'a, str>> {
         let text = match raw {
-            Cow::Borrowed(b) => Cow::Borrowed(self.doc_slice(b)?),
+            Cow::Borrowed(b) => Cow::Borrowed(self.doc_slice(b, start)?),
             Cow::Owned(v) => {
-                Cow::Owned(String::from_utf8(v).map_err(|e| not_utf8(e.utf8_error()))?)
+                Cow::Owned(String::from_utf8(v).map_err(|e| bad_piece(e.utf8_error(), start))?)
             }
         };
         raw_piece(text, start)
@@ -739,14 +766,14 @@ impl<'a> Tokenizer<'a> {
     /// second UTF-8 check. (A slice from elsewhere, which a reader over a byte slice does
     /// not produce, is checked on its own.)
     #[inline]
-    fn doc_slice(&self, b: &'a [u8]) -> Result<&'a str> {
+    fn doc_slice(&self, b: &'a [u8], start: u64) -> Result<&'a str> {
         let at = (b.as_ptr() as usize).wrapping_sub(self.doc.as_ptr() as usize);
         match at
             .checked_add(b.len())
             .and_then(|end| self.doc.get(at..end))
         {
             Some(s) if s.as_ptr() == b.as_ptr() => Ok(s),
-            _ => std::str::from_utf8(b).map_err(not_utf8),
+            _ => std::str::from_utf8(b).map_err(|e| bad_piece(e, start)),
         }
     }
 
@@ -765,8 +792,8 @@ impl<'a> Tokenizer<'a> {
     fn rare_event(&mut self, event: Event<'a>, start: u64, first: bool) -> Result<Step> {
         Ok(match event {
             Event::Eof => {
-                if let Some(e) = self.not_utf8 {
-                    return Err(not_utf8(e));
+                if let Some(cut) = self.cut_error() {
+                    return Err(cut);
                 }
                 if !self.stack.is_empty() {
                     return Err(syntax("the document ends inside an element", start));
@@ -942,7 +969,11 @@ impl<'a> Tokenizer<'a> {
     /// quick-xml compared it with the start tag's own name already, a syntax error if not.
     #[cold]
     fn check_end(&self, name: &[u8], open: Tag, start: u64) -> Result<()> {
-        let trimmed = name.trim_ascii_end();
+        // Only XML's whitespace may follow the name (`trim_ascii_end` would take a form feed).
+        let mut trimmed = name;
+        while let [rest @ .., b' ' | b'\t' | b'\r' | b'\n'] = trimmed {
+            trimmed = rest;
+        }
         if self.reader.config().check_end_names || open.is_named(trimmed) {
             return Ok(());
         }
@@ -1045,6 +1076,18 @@ mod tests {
         assert_eq!(v, ["<string>", "\"a&b<\\r<&😀z\"", "</string>"]);
     }
 
+    /// The error that reading `xml` token by token ends with.
+    fn first_error(xml: &[u8]) -> Error {
+        let mut t = Tokenizer::new(xml);
+        loop {
+            match t.next() {
+                Ok(Tok::Mark(Mark::Eof)) => panic!("{xml:?} was read whole"),
+                Ok(_) => {}
+                Err(e) => return e,
+            }
+        }
+    }
+
     #[test]
     fn invalid_utf8_is_a_syntax_error_at_its_byte() {
         for (xml, at) in [
@@ -1056,17 +1099,26 @@ mod tests {
             (b"\xc3", 0),
             (b"<value><string>\xed\xa0\x80</string></value>", 15),
         ] {
-            let mut t = Tokenizer::new(xml);
-            let e = loop {
-                match t.next() {
-                    Ok(Tok::Mark(Mark::Eof)) => panic!("{xml:?} was read whole"),
-                    Ok(_) => {}
-                    Err(e) => break e,
-                }
-            };
+            let e = first_error(xml);
             assert_eq!(e.kind(), ErrorKind::Syntax, "{xml:?}: {e}");
             assert_eq!(e.offset(), Some(at), "{xml:?}: {e}");
             assert!(e.to_string().contains("invalid UTF-8"), "{xml:?}: {e}");
+        }
+        // What comes before the first invalid byte is read first: a declared encoding
+        // other than UTF-8 is named, as for a document that is UTF-8.
+        let e =
+            Tokenizer::new(b"<?xml version='1.0' encoding='windows-1252'?><string>\xe9</string>")
+                .next()
+                .unwrap_err();
+        assert!(e.to_string().contains("`windows-1252`"), "{e}");
+        // Offsets count from after a byte order mark, this one as every other.
+        for (xml, at) in [
+            (&b"\xEF\xBB\xBF<string>\xff</string>"[..], 8),
+            (b"\xEF\xBB\xBF<string>\x01</string>", 8),
+            (b"\xEF\xBB\xBF<stri\xffng>", 5),
+        ] {
+            let e = first_error(xml);
+            assert_eq!(e.offset(), Some(at), "{xml:?}: {e}");
         }
         // Text is the slice of the checked document, multi-byte characters included.
         let v = tokens("<string>é&amp;€ 😀</string>").unwrap();
@@ -1156,6 +1208,9 @@ mod tests {
             "<value><ex:nil></ex:nil><string></ex:string></value>",
             "<value></valuex>",
             "<value></valu>",
+            // Only XML's whitespace may follow an end tag's name: not a form feed.
+            "<value><string>x</string\x0C></value>",
+            "<value></value\x0C>",
         ] {
             let e = tokens(xml).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Syntax, "{xml}: {e}");
