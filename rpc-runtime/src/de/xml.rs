@@ -697,7 +697,13 @@ impl<'a> Tokenizer<'a> {
                 Cow::Borrowed(b)
                     if !self.merging && self.stack.last().is_some_and(|t| !t.is_structural()) =>
                 {
-                    self.text = raw_piece(Cow::Borrowed(self.doc_slice(b, start)?), start)?;
+                    let text = self.doc_slice(b, start)?;
+                    // Short text that needs no closer look (most of it) is taken as it is.
+                    self.text = if b.len() < 16 && !short_suspect(b) {
+                        Cow::Borrowed(text)
+                    } else {
+                        raw_piece(Cow::Borrowed(text), start)?
+                    };
                     Step::Piece
                 }
                 raw => self.text_event(raw, start)?,
