@@ -4,6 +4,19 @@ use std::borrow::Cow;
 
 use crate::error::Result;
 
+/// Where the word `encoding` first stands in an XML declaration's content, if it does.
+/// Byte scans, not window compares: every request's declaration passes here.
+pub(crate) fn find_encoding(decl: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let e = from + decl[from..].iter().position(|&b| b == b'e')?;
+        if decl[e..].starts_with(b"encoding") {
+            return Some(e);
+        }
+        from = e + 1;
+    }
+}
+
 /// The value of the `encoding` pseudo-attribute of a leading XML declaration, if any, and
 /// where the declaration ends (the index just past its `?>`).
 fn declared_encoding(xml: &[u8]) -> Option<(&[u8], usize)> {
@@ -13,19 +26,12 @@ fn declared_encoding(xml: &[u8]) -> Option<(&[u8], usize)> {
     }
     // Its pseudo-attribute values (version, encoding name, yes/no) cannot hold `>`, so the
     // first `>` ends a declaration that can be read: a `?>` starting within the first 256
-    // bytes after `<?xml`. Byte scans, not window compares: every request passes here.
+    // bytes after `<?xml`.
     let end = rest[..rest.len().min(257)]
         .iter()
         .position(|&b| b == b'>')?;
     let decl = rest[..end].strip_suffix(b"?")?;
-    let mut from = 0;
-    let at = loop {
-        let e = from + decl[from..].iter().position(|&b| b == b'e')?;
-        if decl[e..].starts_with(b"encoding") {
-            break e;
-        }
-        from = e + 1;
-    };
+    let at = find_encoding(decl)?;
     let mut after = &decl[at + 8..];
     after = after
         .trim_ascii_start()

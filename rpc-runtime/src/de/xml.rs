@@ -304,13 +304,13 @@ pub(crate) enum Tok {
 /// Reads XML-RPC tokens from a byte slice.
 pub(crate) struct Tokenizer<'a> {
     reader: Reader<&'a [u8]>,
-    /// The whole document, checked as UTF-8 once, so that events (which quick-xml hands
-    /// out as bytes) become text by slicing it.
+    /// What the reader reads: the document, checked as UTF-8 once, so that events (which
+    /// quick-xml hands out as bytes) become text by slicing it; for a document that is not
+    /// UTF-8, the part before its first invalid byte.
     doc: &'a str,
-    /// Why the document is not UTF-8, if it is not, with the offset of the first invalid
-    /// byte: then the reader is given the part before it, and this is the error reported
-    /// where that part ends (see [`cut_error`](Self::cut_error)).
-    not_utf8: Option<(std::str::Utf8Error, u64)>,
+    /// Why the document is not UTF-8, if it is not: the error reported where `doc` ends
+    /// (see [`cut_error`](Self::cut_error)).
+    not_utf8: Option<std::str::Utf8Error>,
     /// The mark read after a text token (or by `peek_mark`), with its offset.
     peeked: Option<(Mark, u64)>,
     /// The text of the last [`Tok::Text`].
@@ -330,7 +330,7 @@ pub(crate) struct Tokenizer<'a> {
 
 #[inline]
 pub(crate) fn is_xml_ws(s: &[u8]) -> bool {
-    s.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    s.iter().all(|&b| quick_xml::utils::is_whitespace(b))
 }
 
 /// The XML 1.0 `Char` production.
@@ -340,11 +340,10 @@ fn is_xml_char(c: char) -> bool {
 }
 
 /// Checks raw text (already valid UTF-8) against the XML 1.0 `Char` production; returns
-/// whether it holds a CR that end-of-line normalisation must replace.
-#[inline]
+/// whether it holds a CR that end-of-line normalisation must replace. Short text, most of
+/// it, is settled here in line; longer text out of line.
+#[inline(always)]
 fn scan_raw(b: &[u8]) -> std::result::Result<bool, &'static str> {
-    // Fast pass without early exit per byte, so it vectorises: is there any byte that
-    // needs a closer look (a control other than TAB and LF, or the lead byte 0xEF)?
     if b.len() < 16 {
         return if short_suspect(b) {
             scan_slow(b)
@@ -352,6 +351,14 @@ fn scan_raw(b: &[u8]) -> std::result::Result<bool, &'static str> {
             Ok(false)
         };
     }
+    scan_long(b)
+}
+
+/// [`scan_raw`] for text of 16 bytes or more: a fast pass without early exit per byte, so
+/// it vectorises, for any byte that needs a closer look (a control other than TAB and LF,
+/// or the lead byte 0xEF); then [`scan_slow`] if there is one.
+#[inline(never)]
+fn scan_long(b: &[u8]) -> std::result::Result<bool, &'static str> {
     let mut suspect = false;
     for chunk in b.chunks(64) {
         let mut f = false;
@@ -511,11 +518,15 @@ fn shown(b: &[u8]) -> String {
     crate::de::truncate(&String::from_utf8_lossy(b), 64).to_owned()
 }
 
-/// Text from outside the checked document (which a reader over a byte slice does not hand
-/// out) that is not UTF-8: reported at the event it came with.
+/// Text that is not a slice of the document the reader was given. quick-xml's reader over
+/// a byte slice hands out nothing else; should a release do so, the text is refused
+/// rather than read unchecked.
 #[cold]
-fn bad_piece(e: std::str::Utf8Error, start: u64) -> Error {
-    syntax(format!("malformed XML: invalid UTF-8 ({e})"), start).with_source(e)
+fn outside_document(start: u64) -> Error {
+    syntax(
+        "malformed XML: text that is not part of the document",
+        start,
+    )
 }
 
 impl<'a> Tokenizer<'a> {
@@ -526,18 +537,11 @@ impl<'a> Tokenizer<'a> {
         // comes before it (a declaration naming another encoding, say) is reported first.
         let (doc, not_utf8) = match std::str::from_utf8(xml) {
             Ok(doc) => (doc, None),
-            Err(e) => {
-                let valid = &xml[..e.valid_up_to()];
-                // quick-xml drops a byte order mark without counting it: offsets start
-                // after it, this one too.
-                let bom = if valid.starts_with(b"\xEF\xBB\xBF") {
-                    3
-                } else {
-                    0
-                };
-                let at = (e.valid_up_to() - bom) as u64;
-                (std::str::from_utf8(valid).unwrap_or(""), Some((e, at)))
-            }
+            // The part before `valid_up_to` is UTF-8 by its definition.
+            Err(e) => (
+                std::str::from_utf8(&xml[..e.valid_up_to()]).unwrap_or(""),
+                Some(e),
+            ),
         };
         let mut reader = Reader::from_reader(doc.as_bytes());
         let c = reader.config_mut();
@@ -697,13 +701,7 @@ impl<'a> Tokenizer<'a> {
                 Cow::Borrowed(b)
                     if !self.merging && self.stack.last().is_some_and(|t| !t.is_structural()) =>
                 {
-                    let text = self.doc_slice(b, start)?;
-                    // Short text that needs no closer look (most of it) is taken as it is.
-                    self.text = if b.len() < 16 && !short_suspect(b) {
-                        Cow::Borrowed(text)
-                    } else {
-                        raw_piece(Cow::Borrowed(text), start)?
-                    };
+                    self.text = raw_piece(Cow::Borrowed(self.doc_slice(b, start)?), start)?;
                     Step::Piece
                 }
                 raw => self.text_event(raw, start)?,
@@ -748,7 +746,15 @@ impl<'a> Tokenizer<'a> {
     /// short, say), is where that byte stands.
     #[cold]
     fn cut_error(&self) -> Option<Error> {
-        let (e, at) = self.not_utf8?;
+        let e = self.not_utf8?;
+        // quick-xml drops a byte order mark without counting it: offsets start after it,
+        // this one too.
+        let bom = if self.doc.starts_with('\u{FEFF}') {
+            3
+        } else {
+            0
+        };
+        let at = (e.valid_up_to() - bom) as u64;
         // (quick-xml counts a construct cut short as read to the end of its input.)
         (self.reader.buffer_position() >= at).then(|| {
             syntax(format!("malformed XML: invalid UTF-8 at byte {at}"), at).with_source(e)
@@ -759,28 +765,20 @@ impl<'a> Tokenizer<'a> {
     /// covers, checked by [`raw_piece`].
     #[inline]
     fn doc_text(&self, raw: Cow<'a, [u8]>, start: u64) -> Result<Cow<'a, str>> {
-        let text = match raw {
-            Cow::Borrowed(b) => Cow::Borrowed(self.doc_slice(b, start)?),
-            Cow::Owned(v) => {
-                Cow::Owned(String::from_utf8(v).map_err(|e| bad_piece(e.utf8_error(), start))?)
-            }
+        let Cow::Borrowed(b) = raw else {
+            return Err(outside_document(start));
         };
-        raw_piece(text, start)
+        raw_piece(Cow::Borrowed(self.doc_slice(b, start)?), start)
     }
 
     /// The text of `b`, a slice of the document: its place found from its address, so no
-    /// second UTF-8 check. (A slice from elsewhere, which a reader over a byte slice does
-    /// not produce, is checked on its own.)
+    /// second UTF-8 check.
     #[inline]
     fn doc_slice(&self, b: &'a [u8], start: u64) -> Result<&'a str> {
         let at = (b.as_ptr() as usize).wrapping_sub(self.doc.as_ptr() as usize);
-        match at
-            .checked_add(b.len())
+        at.checked_add(b.len())
             .and_then(|end| self.doc.get(at..end))
-        {
-            Some(s) if s.as_ptr() == b.as_ptr() => Ok(s),
-            _ => std::str::from_utf8(b).map_err(|e| bad_piece(e, start)),
-        }
+            .ok_or_else(|| outside_document(start))
     }
 
     /// Tells quick-xml whether the text it reads next may start with whitespace that
@@ -845,7 +843,7 @@ impl<'a> Tokenizer<'a> {
                 self.skip_blanks(true);
                 // Most declarations name no encoding (Python's is `<?xml version='1.0'?>`):
                 // their attributes need no parsing.
-                let named = d.windows(8).any(|w| w == b"encoding");
+                let named = crate::de::encoding::find_encoding(&d).is_some();
                 if let Some(enc) = named.then(|| d.encoding()).flatten() {
                     let enc =
                         enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
@@ -976,10 +974,7 @@ impl<'a> Tokenizer<'a> {
     #[cold]
     fn check_end(&self, name: &[u8], open: Tag, start: u64) -> Result<()> {
         // Only XML's whitespace may follow the name (`trim_ascii_end` would take a form feed).
-        let mut trimmed = name;
-        while let [rest @ .., b' ' | b'\t' | b'\r' | b'\n'] = trimmed {
-            trimmed = rest;
-        }
+        let trimmed = quick_xml::utils::trim_xml_end(name);
         if self.reader.config().check_end_names || open.is_named(trimmed) {
             return Ok(());
         }
@@ -1050,7 +1045,8 @@ impl<'a> Tokenizer<'a> {
 }
 
 /// Turns raw text into character data: checks its characters and normalises line ends.
-#[inline]
+/// In line, so that short text (most of it) is settled without a call.
+#[inline(always)]
 fn raw_piece(raw: Cow<'_, str>, start: u64) -> Result<Cow<'_, str>> {
     match scan_raw(raw.as_bytes()) {
         Ok(false) => Ok(raw),
