@@ -175,7 +175,6 @@ async fn longest_timeouts_do_not_overflow_a_deadline() {
     let srv = start(|b| {
         b.handler_timeout(Duration::MAX)
             .body_timeout(Duration::MAX)
-            .shutdown_grace(Duration::MAX)
             .header_read_timeout(Some(Duration::MAX))
     })
     .await;

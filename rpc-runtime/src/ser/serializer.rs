@@ -123,8 +123,8 @@ impl<'a> ValueSerializer<'a> {
     }
 }
 
-#[cold]
 /// More newtypes or options around one value than [`MAX_WRAPPERS`].
+#[cold]
 pub(crate) fn too_many_wrappers() -> Error {
     Error::new(
         ErrorKind::Limit,
@@ -132,6 +132,7 @@ pub(crate) fn too_many_wrappers() -> Error {
     )
 }
 
+#[cold]
 pub(crate) fn too_deep(max: usize) -> Error {
     Error::new(
         ErrorKind::Limit,

@@ -4,8 +4,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The least capacity a result's buffer starts with.
-use crate::ser::SMALL_REPLY as MIN_REPLY_CAPACITY;
+use crate::ser::SMALL_REPLY;
 
 tokio::task_local! {
     static CURRENT: Context;
@@ -47,7 +46,7 @@ impl Context {
     /// than what it answers (an echo is as large), and 0 for each call of a
     /// `system.multicall`: most results are then written without the buffer growing, and a large one
     /// without holding a full buffer and its copy at once while it grows. Capacity never
-    /// written stays virtual memory. At least [`MIN_REPLY_CAPACITY`] is used.
+    /// written stays virtual memory. At least [`SMALL_REPLY`] is used.
     pub(crate) fn for_call(
         peer: Option<SocketAddr>,
         headers: http::HeaderMap,
@@ -61,7 +60,7 @@ impl Context {
                 headers,
                 method: method.into(),
                 codec,
-                reply_capacity: reply_capacity.max(MIN_REPLY_CAPACITY),
+                reply_capacity: reply_capacity.max(SMALL_REPLY),
             }),
         }
     }
@@ -79,7 +78,7 @@ impl Context {
     pub(crate) fn current_writer() -> (crate::Config, usize) {
         CURRENT
             .try_with(|c| (c.inner.codec, c.inner.reply_capacity))
-            .unwrap_or((crate::Config::DEFAULT, MIN_REPLY_CAPACITY))
+            .unwrap_or((crate::Config::DEFAULT, SMALL_REPLY))
     }
 
     /// The address of the client, when the request came over TCP.
@@ -138,19 +137,13 @@ mod tests {
                 capacity,
             )
         };
-        assert_eq!(Context::current_writer().1, MIN_REPLY_CAPACITY);
+        assert_eq!(Context::current_writer().1, SMALL_REPLY);
         assert_eq!(
             call(10_000_000).sync_scope(Context::current_writer).1,
             10_000_000
         );
-        assert_eq!(
-            call(3).sync_scope(Context::current_writer).1,
-            MIN_REPLY_CAPACITY
-        );
+        assert_eq!(call(3).sync_scope(Context::current_writer).1, SMALL_REPLY);
         let plain = Context::new(None, http::HeaderMap::new(), "echo");
-        assert_eq!(
-            plain.sync_scope(Context::current_writer).1,
-            MIN_REPLY_CAPACITY
-        );
+        assert_eq!(plain.sync_scope(Context::current_writer).1, SMALL_REPLY);
     }
 }

@@ -48,49 +48,25 @@ static CLOSE: HeaderValue = HeaderValue::from_static("close");
 static POST: HeaderValue = HeaderValue::from_static("POST");
 
 /// The bytes of a reply body: a static message or the document written for the call,
-/// handed to hyper as they are. (`Bytes::from` a `Vec` with spare capacity, as the reply
-/// buffer has, would cost an allocation per reply.)
-pub(crate) struct Reply {
-    bytes: Cow<'static, [u8]>,
-    sent: usize,
+/// handed to hyper as they are (`bytes` reads a `Cursor` as a `Buf`). (`Bytes::from` a
+/// `Vec` with spare capacity, as the reply buffer has, would cost an allocation per reply.)
+pub(crate) type Reply = std::io::Cursor<Cow<'static, [u8]>>;
+
+fn reply(bytes: impl Into<Cow<'static, [u8]>>) -> Reply {
+    std::io::Cursor::new(bytes.into())
 }
 
-impl Reply {
-    fn new(bytes: impl Into<Cow<'static, [u8]>>) -> Self {
-        Reply {
-            bytes: bytes.into(),
-            sent: 0,
-        }
-    }
-
-    /// The unsent bytes, for a body type that wants [`Bytes`].
-    fn into_bytes(self) -> Bytes {
-        let mut bytes = match self.bytes {
-            Cow::Borrowed(b) => Bytes::from_static(b),
-            Cow::Owned(v) => Bytes::from(v),
-        };
-        bytes::Buf::advance(&mut bytes, self.sent);
-        bytes
-    }
-}
-
-impl bytes::Buf for Reply {
-    fn remaining(&self) -> usize {
-        self.bytes.len() - self.sent
-    }
-
-    fn chunk(&self) -> &[u8] {
-        &self.bytes[self.sent..]
-    }
-
-    fn advance(&mut self, cnt: usize) {
-        self.sent = (self.sent + cnt).min(self.bytes.len());
+/// A new reply's bytes, for a body type that wants [`Bytes`].
+fn reply_bytes(reply: Reply) -> Bytes {
+    match reply.into_inner() {
+        Cow::Borrowed(b) => Bytes::from_static(b),
+        Cow::Owned(v) => Bytes::from(v),
     }
 }
 
 /// A plain-text answer for an HTTP-level refusal.
 fn refuse(status: StatusCode, message: &'static str, close: bool) -> Response<Reply> {
-    let mut res = Response::new(Reply::new(message.as_bytes()));
+    let mut res = Response::new(reply(message.as_bytes()));
     *res.status_mut() = status;
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, TEXT_PLAIN.clone());
@@ -182,19 +158,21 @@ impl Shared {
                 true,
             ));
         }
-        let Some(permit) = CallSlot::take(&self) else {
-            tracing::debug!(?peer, "503: too many calls in flight");
-            let mut res = refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Too many calls in flight\n",
-                true,
-            );
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, self.retry_after.clone());
-            return Err(res);
+        let permit = match CallSlot::take(self) {
+            Ok(permit) => permit,
+            Err(shared) => {
+                tracing::debug!(?peer, "503: too many calls in flight");
+                let mut res = refuse(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Too many calls in flight\n",
+                    true,
+                );
+                res.headers_mut()
+                    .insert(header::RETRY_AFTER, shared.retry_after.clone());
+                return Err(res);
+            }
         };
         Ok(Admitted {
-            shared: self,
             headers: parts.headers,
             body,
             peer,
@@ -214,11 +192,12 @@ enum BodyError {
 
 /// Reads a whole request body of at most `max` bytes.
 ///
-/// A body that arrives as one chunk (the usual case: a `Content-Length` body already
-/// buffered by hyper) is returned as that chunk, with no copy and no list of chunks; a
-/// body in several chunks is gathered into one buffer, its length checked before each
-/// chunk is added (the buffer is sized from the declared length, capped at `max`).
-/// Trailers are ignored.
+/// What `Limited::new(body, max)` and `collect().to_bytes()` would give, without their list
+/// of chunks (an allocation per call) and with the gathering buffer sized once: a body
+/// that arrives as one chunk (the usual case: a `Content-Length` body already buffered by
+/// hyper) is returned as that chunk; a body in several chunks is gathered into one buffer
+/// sized from the declared length (capped at `max`), its length checked before each chunk
+/// is added. Trailers are ignored.
 async fn read_body<B>(body: B, max: usize) -> Result<Bytes, BodyError>
 where
     B: Body<Data = Bytes>,
@@ -267,12 +246,11 @@ where
 
 /// A request past [`Shared::admit`]: what reading its body and answering it need.
 struct Admitted<B> {
-    shared: Arc<Shared>,
     headers: http::HeaderMap,
     body: B,
     peer: Option<SocketAddr>,
     coding: Coding,
-    /// Held until the call is answered.
+    /// Held until the call is answered; the server's state, through it.
     permit: CallSlot,
 }
 
@@ -280,14 +258,16 @@ struct Admitted<B> {
 struct CallSlot(Arc<Shared>);
 
 impl CallSlot {
-    fn take(shared: &Arc<Shared>) -> Option<CallSlot> {
-        shared
+    /// A slot, or the server back if all are taken.
+    fn take(shared: Arc<Shared>) -> Result<CallSlot, Arc<Shared>> {
+        match shared
             .in_flight
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                 (n < shared.max_in_flight).then_some(n + 1)
-            })
-            .ok()
-            .map(|_| CallSlot(Arc::clone(shared)))
+            }) {
+            Ok(_) => Ok(CallSlot(shared)),
+            Err(_) => Err(shared),
+        }
     }
 }
 
@@ -305,13 +285,13 @@ where
     /// Reads the body (within the body deadline), decodes it and answers the call.
     async fn answer(self) -> Response<Reply> {
         let Admitted {
-            shared,
             headers,
             body,
             peer,
             coding,
             permit,
         } = self;
+        let shared: &Shared = &permit.0;
         let body_timeout = shared.body_timeout;
         let collected = super::within(read_body(body, shared.max_body), || {
             tokio::time::Instant::now() + body_timeout
@@ -378,7 +358,7 @@ where
         let gzipped = xml.len() > gzip_over;
         let payload = if gzipped { gzip_fast(&xml) } else { xml };
         // hyper writes Content-Length from the body's exact size.
-        let mut res = Response::new(Reply::new(payload));
+        let mut res = Response::new(reply(payload));
         let h = res.headers_mut();
         h.insert(header::CONTENT_TYPE, TEXT_XML.clone());
         if gzipped {
@@ -442,7 +422,7 @@ where
             Ok(shared
                 .handle(req, peer)
                 .await
-                .map(|r| Full::new(r.into_bytes())))
+                .map(|r| Full::new(reply_bytes(r))))
         })
     }
 }
@@ -468,7 +448,7 @@ pub(crate) fn conn_service(
                 answer: admitted.answer(),
             },
             Err(refused) => ConnFuture::Refused {
-                refused: Some(refused),
+                refused: std::future::ready(refused),
             },
         }
     })
@@ -480,7 +460,7 @@ pin_project_lite::pin_project! {
     /// of the admitted request besides.)
     #[project = ConnFutureProj]
     enum ConnFuture<F> {
-        Refused { refused: Option<Response<Reply>> },
+        Refused { refused: std::future::Ready<Response<Reply>> },
         Answering { #[pin] answer: F },
     }
 }
@@ -491,10 +471,7 @@ impl<F: Future<Output = Response<Reply>>> Future for ConnFuture<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Self::Output> {
         let res = match self.project() {
             ConnFutureProj::Answering { answer } => std::task::ready!(answer.poll(cx)),
-            // Polled again after it finished (hyper does not): an empty 500.
-            ConnFutureProj::Refused { refused } => refused
-                .take()
-                .unwrap_or_else(|| refuse(StatusCode::INTERNAL_SERVER_ERROR, "", true)),
+            ConnFutureProj::Refused { refused } => std::task::ready!(Pin::new(refused).poll(cx)),
         };
         Poll::Ready(Ok(res.map(Full::new)))
     }

@@ -457,10 +457,10 @@ impl ServerBuilder {
     }
 
     /// How long a graceful shutdown waits for calls in flight before closing their
-    /// connections. Longer than a year counts as a year.
+    /// connections.
     #[must_use]
     pub fn shutdown_grace(mut self, grace: Duration) -> Self {
-        self.conn.shutdown_grace = grace.min(LONGEST_WAIT);
+        self.conn.shutdown_grace = grace;
         self
     }
 
