@@ -30,6 +30,14 @@
 //! message then cost no event. Inside an element with character data every character is
 //! kept. The hot path is one event per mark; character data and rare events are handled
 //! out of line.
+//!
+//! Most of a message is leaf elements in their plainest form, `<name>id</name>` or
+//! `<value><int>7</int></value>`: exact bare names, text with no reference. Those are read
+//! here by comparing bytes (see `Tokenizer::leaf`), at a fraction of the cost of quick-xml's
+//! three to five events for them, and give exactly the tokens, texts and offsets those
+//! events would (a property test reads random documents both ways and compares). Anything
+//! else, including every construct whose reading takes more than a byte comparison, is
+//! quick-xml's.
 
 use std::borrow::Cow;
 
@@ -326,6 +334,77 @@ pub(crate) struct Tokenizer<'a> {
     root_seen: bool,
     /// The byte offset of the token returned last.
     pos: u64,
+    /// Bytes read by [`leaf`](Self::leaf) rather than by the reader: what turns the
+    /// reader's offsets into offsets in the document.
+    base: u64,
+    /// Tokens [`leaf`](Self::leaf) read ahead, with their offsets, returned before
+    /// anything else is read: marks, and `None` for the text in `ahead_text`.
+    ahead: [(Option<Mark>, u64); 4],
+    /// How many of `ahead` there are, and how many of them were returned.
+    ahead_len: u8,
+    ahead_done: u8,
+    /// The text among the tokens read ahead.
+    ahead_text: Cow<'a, str>,
+    /// Whether [`leaf`](Self::leaf) runs; the tests compare both ways of reading.
+    #[cfg(test)]
+    leaves: bool,
+}
+
+/// How much character data [`Tokenizer::leaf`] looks through for the end of a leaf
+/// element; longer text is read by quick-xml.
+const LEAF_WINDOW: usize = 128;
+
+/// A start tag that is exactly `<name>` for an element that holds character data, at the
+/// start of `b`: that element, and what follows the tag.
+#[inline(always)]
+fn plain_start(b: &[u8]) -> Option<(Tag, &[u8])> {
+    let [b'<', b'a'..=b'z', ..] = b else {
+        return None;
+    };
+    // Names are 2 to 16 bytes long.
+    let gt = find_either(b, b'>', b'>', 24)?;
+    let tag = Tag::from_local(b.get(1..gt)?)?;
+    if tag.is_structural() {
+        return None;
+    }
+    Some((tag, b.get(gt + 1..)?))
+}
+
+/// Text with no reference followed by exactly `</name>` for `tag`, at the start of `b`:
+/// the length of the text, and what follows the end tag.
+#[inline(always)]
+fn plain_text(b: &[u8], tag: Tag) -> Option<(usize, &[u8])> {
+    let len = find_either(b, b'<', b'&', LEAF_WINDOW)?;
+    let (end, after) = b.get(len..)?.split_at_checked(TAG_WORDS[tag as usize].0 + 3)?;
+    match end {
+        [b'<', b'/', name @ .., b'>'] if tag.is_named(name) => Some((len, after)),
+        _ => None,
+    }
+}
+
+/// The first byte of `b` equal to `x` or `y`, looked for eight bytes at a time in the
+/// first `window` bytes (rounded up to a multiple of 8).
+#[inline(always)]
+fn find_either(b: &[u8], x: u8, y: u8, window: usize) -> Option<usize> {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES << 7;
+    // The bytes of `v` that are 0 have their high bit set, and so may bytes after the
+    // first of them, never bytes before it: the lowest bit set is exact.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut at = 0;
+    while at < window {
+        let rest = b.get(at..)?;
+        let Some(w) = rest.first_chunk::<8>() else {
+            return rest.iter().position(|&c| c == x || c == y).map(|i| at + i);
+        };
+        let w = u64::from_le_bytes(*w);
+        let hit = zero(w ^ (ONES * u64::from(x))) | zero(w ^ (ONES * u64::from(y)));
+        if hit != 0 {
+            return Some(at + (hit.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    None
 }
 
 #[inline]
@@ -568,7 +647,20 @@ impl<'a> Tokenizer<'a> {
             stack: TagStack::default(),
             root_seen: false,
             pos: 0,
+            base: 0,
+            ahead: [(None, 0); 4],
+            ahead_len: 0,
+            ahead_done: 0,
+            ahead_text: Cow::Borrowed(""),
+            #[cfg(test)]
+            leaves: true,
         }
+    }
+
+    /// The offset in the document of what the reader reads next.
+    #[inline(always)]
+    fn offset(&self) -> u64 {
+        self.base + self.reader.buffer_position()
     }
 
     /// The byte offset of the token returned last.
@@ -667,14 +759,14 @@ impl<'a> Tokenizer<'a> {
             return cut;
         }
         Error::new(ErrorKind::Syntax, format!("malformed XML: {e}"))
-            .at_offset(self.reader.error_position())
+            .at_offset(self.base + self.reader.error_position())
             .with_source(e)
     }
 
     /// Reads the next event and classifies it. This is the one place that reads events.
     #[inline(always)]
     fn step(&mut self) -> Result<Step> {
-        let start = self.reader.buffer_position();
+        let start = self.offset();
         self.step_pos = start;
         let result = self.reader.read_event();
         let step = match result {
@@ -756,7 +848,7 @@ impl<'a> Tokenizer<'a> {
         };
         let at = (e.valid_up_to() - bom) as u64;
         // (quick-xml counts a construct cut short as read to the end of its input.)
-        (self.reader.buffer_position() >= at).then(|| {
+        (self.offset() >= at).then(|| {
             syntax(format!("malformed XML: invalid UTF-8 at byte {at}"), at).with_source(e)
         })
     }
@@ -870,6 +962,24 @@ impl<'a> Tokenizer<'a> {
     /// Reads the next token from the reader: a mark, or all the character data up to the
     /// next mark (which is kept as the peeked one).
     fn read(&mut self) -> Result<Tok> {
+        if let Some(&(mark, pos)) = self.ahead.get(usize::from(self.ahead_done))
+            && self.ahead_done < self.ahead_len
+        {
+            self.ahead_done += 1;
+            self.pos = pos;
+            return Ok(match mark {
+                Some(m) => Tok::Mark(m),
+                None => {
+                    self.text = std::mem::replace(&mut self.ahead_text, Cow::Borrowed(""));
+                    Tok::Text
+                }
+            });
+        }
+        if self.leaves_on()
+            && let Some(tok) = self.leaf()
+        {
+            return Ok(tok);
+        }
         self.merging = false;
         loop {
             match self.step()? {
@@ -888,6 +998,93 @@ impl<'a> Tokenizer<'a> {
                 Step::Piece | Step::Skip => {}
             }
         }
+    }
+
+    /// Whether [`leaf`](Self::leaf) runs: always, but in the tests that compare it with
+    /// reading by events alone.
+    #[inline(always)]
+    fn leaves_on(&self) -> bool {
+        #[cfg(test)]
+        return self.leaves;
+        #[cfg(not(test))]
+        true
+    }
+
+    /// A leaf element in its plainest form, read without quick-xml: `<int>42</int>`, that
+    /// is, a start tag that is exactly the bare name of an element that holds character
+    /// data, text with no reference (up to [`LEAF_WINDOW`] bytes), and the exact end tag;
+    /// or such an element as the one content of a `<value>`, which is how most values are
+    /// written. For quick-xml these are three events (five with the `<value>`), each
+    /// costlier than this whole function, and together most events of a typical message.
+    /// What it returns, now and from the next calls, is what those events would give;
+    /// anything else (a comment, CDATA, a reference, attributes, a prefix, whitespace in a
+    /// tag, text with a character XML forbids) is left to quick-xml, which then reads the
+    /// element from its start, so its own record of open elements stays whole.
+    #[inline]
+    fn leaf(&mut self) -> Option<Tok> {
+        // The root is read by quick-xml.
+        if self.stack.is_empty() {
+            return None;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        // Blank text that quick-xml would skip (see `skip_blanks`).
+        let blank = if self.reader.config().trim_text_start {
+            rest.iter()
+                .take_while(|&&b| quick_xml::utils::is_whitespace(b))
+                .count()
+        } else {
+            0
+        };
+        // Where each part starts, counted from `rest`: every part is a suffix of it.
+        let at = |part: &[u8]| rest.len() - part.len();
+        let (tag, body) = plain_start(rest.get(blank..)?)?;
+        let (inner, text_at, len, after) = match plain_start(body) {
+            // `<value><int>`: the value holds a leaf, and then must end.
+            Some((inner, inner_body)) if tag == Tag::Value => {
+                let (len, after) = plain_text(inner_body, inner)?;
+                if !after.starts_with(b"</value>") {
+                    return None;
+                }
+                (Some((inner, at(body))), at(inner_body), len, after)
+            }
+            Some(_) => return None,
+            None => {
+                let (len, after) = plain_text(body, tag)?;
+                (None, at(body), len, after)
+            }
+        };
+        let leaf = inner.map_or(tag, |(t, _)| t);
+        let end_at = text_at + len;
+        let read = at(after) + if inner.is_some() { b"</value>".len() } else { 0 };
+        // The reader reads a suffix of the document: the text's place in it follows.
+        let in_doc = self.doc.len() - rest.len() + text_at;
+        let text = self.doc.get(in_doc..in_doc + len)?;
+        let start = self.offset();
+        let text = raw_piece(Cow::Borrowed(text), start + text_at as u64).ok()?;
+        *self.reader.get_mut() = rest.get(read..)?;
+        self.base += read as u64;
+        let mut n = 0;
+        let mut queue = |mark: Option<Mark>, offset: usize| {
+            if let Some(slot) = self.ahead.get_mut(n) {
+                *slot = (mark, start + offset as u64);
+                n += 1;
+            }
+        };
+        if let Some((inner, inner_at)) = inner {
+            queue(Some(Mark::Start(inner)), inner_at);
+        }
+        if !text.is_empty() {
+            queue(None, text_at);
+        }
+        queue(Some(Mark::End(leaf)), end_at);
+        if inner.is_some() {
+            queue(Some(Mark::End(Tag::Value)), at(after));
+        }
+        self.ahead_len = n as u8;
+        self.ahead_done = 0;
+        self.ahead_text = text;
+        self.pos = start;
+        Some(Tok::Mark(Mark::Start(tag)))
     }
 
     /// The text as a string to append to; the first append leaves room for a few more
@@ -1325,5 +1522,164 @@ mod tests {
             let expected = x.to_le_bytes().iter().any(|&c| c < 0x20 || c == 0xEF);
             assert_eq!(word_suspect(x), expected, "{x:#018x}");
         }
+    }
+
+    #[test]
+    fn find_either_agrees_with_a_byte_search() {
+        for len in 0..40 {
+            for at in 0..=len {
+                for (x, y) in [(b'<', b'&'), (b'>', b'>')] {
+                    let mut b = vec![b'a'; len];
+                    if let Some(c) = b.get_mut(at) {
+                        *c = y;
+                    }
+                    // A byte one above or below each may not match.
+                    b.iter_mut().take(at).step_by(3).for_each(|c| *c = x - 1);
+                    b.iter_mut().take(at).skip(1).step_by(3).for_each(|c| *c = y + 1);
+                    let expected = b.iter().position(|&c| c == x || c == y);
+                    for window in [8, 16, 24, 128] {
+                        let found = find_either(&b, x, y, window);
+                        match expected {
+                            Some(i) if i < window => assert_eq!(found, Some(i), "{b:?}"),
+                            // Past the window (rounded to whole words) it may stop looking.
+                            _ => assert!(found.is_none() || found == expected, "{b:?}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Everything a tokenizer gives for `xml` under a run of `ops` (`true`: `next`,
+    /// `false`: `peek_mark`), with each token's text and offset, up to the end or the
+    /// first error; the error as its kind, offset and message.
+    fn trace(xml: &[u8], leaves: bool, ops: &[bool]) -> Vec<String> {
+        trace_up_to(xml, leaves, ops, 400)
+    }
+
+    /// [`trace`] of at most `limit` calls.
+    fn trace_up_to(xml: &[u8], leaves: bool, ops: &[bool], limit: usize) -> Vec<String> {
+        let mut t = Tokenizer::new(xml);
+        t.leaves = leaves;
+        let mut out = Vec::new();
+        for &op in ops.iter().cycle().take(limit) {
+            let r = if op {
+                t.next().map(|tok| match tok {
+                    Tok::Mark(m) => format!("{} @{}", m.describe(), t.pos()),
+                    Tok::Text => format!("{:?} @{}", t.take_text(), t.pos()),
+                })
+            } else {
+                t.peek_mark().map(|m| format!("peek {}", m.describe()))
+            };
+            match r {
+                Ok(s) => {
+                    let end = s.starts_with("the end");
+                    out.push(s);
+                    if end {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    out.push(format!("{:?} {:?} {e}", e.kind(), e.offset()));
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Pieces of documents: plain leaves (what `leaf` reads) and every near miss of them,
+    /// among the other markup and text a document can hold, well-formed or not.
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let names = || {
+            prop::sample::select(vec![
+                "int", "i4", "string", "value", "name", "methodName", "double", "boolean",
+                "base64", "nil", "dateTime.iso8601", "struct", "member", "array", "data",
+                "params", "param", "methodCall", "ex:i8", "ex:nil", "bogus", "Value",
+            ])
+        };
+        let texts = || {
+            prop::sample::select(vec![
+                "", "5", "-12", "a b", " \n ", "\r\n", "x\ry", "&amp;", "a&lt;b", "&#13;",
+                "\u{1}", "]]>", "<![CDATA[c]]>", "<!-- c -->", "é€😀", "\u{FFFE}", ">", "&",
+                "&bogus;", "<", "\t",
+                "a long text that goes on and on past the end of the window that the fast \
+                 path looks through for the end of a leaf element, so quick-xml reads it",
+            ])
+        };
+        prop_oneof![
+            4 => (names(), texts()).prop_map(|(n, t)| format!("<{n}>{t}</{n}>")),
+            2 => (names(), names(), texts()).prop_map(|(n, m, t)| format!("<{n}>{t}</{m}>")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("<{n} >{t}</{n} >")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("<{n}>{t}</{n}\x0C>")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("<{n} xmlns:ex='u'>{t}</{n}>")),
+            2 => (names(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}></value>")),
+            1 => (names(), names(), texts())
+                .prop_map(|(n, m, t)| format!("<value><{n}>{t}</{n}></{m}>")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("<value> <{n}>{t}</{n}></value>")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}> </value>")),
+            2 => names().prop_map(|n| format!("<{n}>")),
+            2 => names().prop_map(|n| format!("</{n}>")),
+            1 => names().prop_map(|n| format!("<{n}/>")),
+            2 => texts().prop_map(str::to_owned),
+            2 => Just("\n".to_owned()),
+            1 => Just("<?xml version='1.0'?>".to_owned()),
+            1 => Just("\u{FEFF}".to_owned()),
+        ]
+    }
+
+    /// Where two traces part, if they do: the first difference and a little context.
+    fn parting(a: &[String], b: &[String]) -> Option<String> {
+        let i = (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i))?;
+        let from = i.saturating_sub(3);
+        Some(format!(
+            "at token {i}: {:?} against {:?}",
+            a.get(from..=i.min(a.len().saturating_sub(1))),
+            b.get(from..=i.min(b.len().saturating_sub(1)))
+        ))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// Reading leaf elements without quick-xml changes nothing anyone can see: the
+        /// same tokens, texts, offsets and errors as reading every event with it.
+        #[test]
+        fn leaves_read_alone_read_as_events_do(
+            pieces in proptest::collection::vec(piece(), 0..24),
+            wrap in proptest::prelude::any::<bool>(),
+            cut in proptest::prelude::any::<proptest::sample::Index>(),
+            cut_it in proptest::prelude::any::<bool>(),
+            ops in proptest::collection::vec(proptest::prelude::any::<bool>(), 1..8),
+        ) {
+            let mut xml = pieces.concat();
+            if wrap {
+                xml = format!("<?xml version='1.0'?>\n<methodCall>\n{xml}\n</methodCall>\n");
+            }
+            let mut xml = xml.into_bytes();
+            if cut_it {
+                xml.truncate(cut.index(xml.len() + 1));
+            }
+            let ops: Vec<bool> = std::iter::once(true).chain(ops).collect();
+            let parted = parting(&trace(&xml, true, &ops), &trace(&xml, false, &ops));
+            proptest::prop_assert!(parted.is_none(), "{:?}: {}", String::from_utf8_lossy(&xml), parted.unwrap_or_default());
+        }
+    }
+
+    #[test]
+    fn leaves_read_alone_keep_offsets_over_a_long_document() {
+        // Many leaves, then an error: its offset counts every byte read by either way.
+        let mut xml = String::from("<methodCall><params><param><value><array><data>\n");
+        for i in 0..3000 {
+            xml.push_str(&format!("<value><int>{i}</int></value>\n<value>s{i}</value>\n"));
+        }
+        xml.push_str("<value><int>1</i4></value></data></array></value></param></params>");
+        let at = xml.find("</i4>").unwrap();
+        let fast = trace_up_to(xml.as_bytes(), true, &[true], 100_000);
+        let parted = parting(&fast, &trace_up_to(xml.as_bytes(), false, &[true], 100_000));
+        assert!(parted.is_none(), "{}", parted.unwrap_or_default());
+        let last = fast.last().unwrap();
+        assert!(last.starts_with(&format!("Syntax Some({at}) ")), "{last}");
     }
 }
