@@ -37,7 +37,9 @@
 //! three to five events for them, and give exactly the tokens, texts and offsets those
 //! events would (a property test reads random documents both ways and compares). Anything
 //! else, including every construct whose reading takes more than a byte comparison, is
-//! quick-xml's.
+//! quick-xml's, and so is everything after an error. (A value written across lines,
+//! `<value>\n  <int>1</int>\n</value>`, is quick-xml's too: the line breaks inside it are
+//! text of the value.)
 
 use std::borrow::Cow;
 
@@ -338,13 +340,16 @@ pub(crate) struct Tokenizer<'a> {
     /// reader's offsets into offsets in the document.
     base: u64,
     /// Tokens [`leaf`](Self::leaf) read ahead, with their offsets, returned before
-    /// anything else is read: marks, and `None` for the text in `ahead_text`.
-    ahead: [(Option<Mark>, u64); 4],
+    /// anything else is read (the text of a [`Tok::Text`] among them is `ahead_text`).
+    ahead: [(Tok, u64); 4],
     /// How many of `ahead` there are, and how many of them were returned.
     ahead_len: u8,
     ahead_done: u8,
     /// The text among the tokens read ahead.
     ahead_text: Cow<'a, str>,
+    /// Whether reading failed. quick-xml may then stand anywhere (inside markup, say),
+    /// not where [`leaf`](Self::leaf) can start, so only quick-xml reads on.
+    failed: bool,
     /// Whether [`leaf`](Self::leaf) runs; the tests compare both ways of reading.
     #[cfg(test)]
     leaves: bool,
@@ -361,7 +366,7 @@ fn plain_start(b: &[u8]) -> Option<(Tag, &[u8])> {
     let [b'<', b'a'..=b'z', ..] = b else {
         return None;
     };
-    // Names are 2 to 16 bytes long.
+    // Names are 2 to 16 bytes long: `<`, the name and `>` fit in three words.
     let gt = find_either(b, b'>', b'>', 24)?;
     let tag = Tag::from_local(b.get(1..gt)?)?;
     if tag.is_structural() {
@@ -375,7 +380,9 @@ fn plain_start(b: &[u8]) -> Option<(Tag, &[u8])> {
 #[inline(always)]
 fn plain_text(b: &[u8], tag: Tag) -> Option<(usize, &[u8])> {
     let len = find_either(b, b'<', b'&', LEAF_WINDOW)?;
-    let (end, after) = b.get(len..)?.split_at_checked(TAG_WORDS[tag as usize].0 + 3)?;
+    let (end, after) = b
+        .get(len..)?
+        .split_at_checked(TAG_WORDS[tag as usize].0 + 3)?;
     match end {
         [b'<', b'/', name @ .., b'>'] if tag.is_named(name) => Some((len, after)),
         _ => None,
@@ -648,10 +655,11 @@ impl<'a> Tokenizer<'a> {
             root_seen: false,
             pos: 0,
             base: 0,
-            ahead: [(None, 0); 4],
+            ahead: [(Tok::Text, 0); 4],
             ahead_len: 0,
             ahead_done: 0,
             ahead_text: Cow::Borrowed(""),
+            failed: false,
             #[cfg(test)]
             leaves: true,
         }
@@ -959,27 +967,47 @@ impl<'a> Tokenizer<'a> {
         })
     }
 
-    /// Reads the next token from the reader: a mark, or all the character data up to the
+    /// Reads the next token: one read ahead by [`leaf`](Self::leaf), or a leaf element
+    /// read by it, or from quick-xml's events a mark or all the character data up to the
     /// next mark (which is kept as the peeked one).
     fn read(&mut self) -> Result<Tok> {
-        if let Some(&(mark, pos)) = self.ahead.get(usize::from(self.ahead_done))
-            && self.ahead_done < self.ahead_len
-        {
-            self.ahead_done += 1;
-            self.pos = pos;
-            return Ok(match mark {
-                Some(m) => Tok::Mark(m),
-                None => {
-                    self.text = std::mem::replace(&mut self.ahead_text, Cow::Borrowed(""));
-                    Tok::Text
-                }
-            });
+        if self.ahead_done < self.ahead_len {
+            return Ok(self.ahead_next());
         }
         if self.leaves_on()
+            && !self.failed
             && let Some(tok) = self.leaf()
         {
             return Ok(tok);
         }
+        let read = self.read_events();
+        self.failed |= read.is_err();
+        read
+    }
+
+    /// The next token read ahead by [`leaf`](Self::leaf). A text's mark is kept as the
+    /// peeked one, as [`read_events`](Self::read_events) keeps it.
+    #[inline]
+    fn ahead_next(&mut self) -> Tok {
+        let Some(&(tok, pos)) = self.ahead.get(usize::from(self.ahead_done)) else {
+            return Tok::Mark(Mark::Eof);
+        };
+        self.ahead_done += 1;
+        self.pos = pos;
+        if tok == Tok::Text {
+            self.text = std::mem::replace(&mut self.ahead_text, Cow::Borrowed(""));
+            if let Some(&(Tok::Mark(m), at)) = self.ahead.get(usize::from(self.ahead_done))
+                && self.ahead_done < self.ahead_len
+            {
+                self.ahead_done += 1;
+                self.peeked = Some((m, at));
+            }
+        }
+        tok
+    }
+
+    /// [`read`](Self::read) through quick-xml's events.
+    fn read_events(&mut self) -> Result<Tok> {
         self.merging = false;
         loop {
             match self.step()? {
@@ -1038,47 +1066,49 @@ impl<'a> Tokenizer<'a> {
         // Where each part starts, counted from `rest`: every part is a suffix of it.
         let at = |part: &[u8]| rest.len() - part.len();
         let (tag, body) = plain_start(rest.get(blank..)?)?;
-        let (inner, text_at, len, after) = match plain_start(body) {
+        // The element holding the text, where its text starts and ends, where the value's
+        // end tag starts (if it is a value around it), and the rest of the document.
+        let (leaf_tag, text_at, text_end, value_end, rest_after) = match plain_start(body) {
             // `<value><int>`: the value holds a leaf, and then must end.
             Some((inner, inner_body)) if tag == Tag::Value => {
                 let (len, after) = plain_text(inner_body, inner)?;
-                if !after.starts_with(b"</value>") {
-                    return None;
-                }
-                (Some((inner, at(body))), at(inner_body), len, after)
+                let rest_after = after.strip_prefix(b"</value>")?;
+                let text_at = at(inner_body);
+                (inner, text_at, text_at + len, Some(at(after)), rest_after)
             }
             Some(_) => return None,
             None => {
                 let (len, after) = plain_text(body, tag)?;
-                (None, at(body), len, after)
+                (tag, at(body), at(body) + len, None, after)
             }
         };
-        let leaf = inner.map_or(tag, |(t, _)| t);
-        let end_at = text_at + len;
-        let read = at(after) + if inner.is_some() { b"</value>".len() } else { 0 };
         // The reader reads a suffix of the document: the text's place in it follows.
-        let in_doc = self.doc.len() - rest.len() + text_at;
-        let text = self.doc.get(in_doc..in_doc + len)?;
+        let in_doc = self.doc.len() - rest.len();
+        let text = self.doc.get(in_doc + text_at..in_doc + text_end)?;
         let start = self.offset();
+        // Text with a character XML forbids is left to quick-xml too, so that the error
+        // comes where reading by events reports it: after the start mark.
         let text = raw_piece(Cow::Borrowed(text), start + text_at as u64).ok()?;
-        *self.reader.get_mut() = rest.get(read..)?;
-        self.base += read as u64;
+        *self.reader.get_mut() = rest_after;
+        self.base += at(rest_after) as u64;
         let mut n = 0;
-        let mut queue = |mark: Option<Mark>, offset: usize| {
+        let mut queue = |tok: Tok, offset: usize| {
+            // At most four tokens: the inner start, the text, two ends.
+            debug_assert!(n < self.ahead.len());
             if let Some(slot) = self.ahead.get_mut(n) {
-                *slot = (mark, start + offset as u64);
+                *slot = (tok, start + offset as u64);
                 n += 1;
             }
         };
-        if let Some((inner, inner_at)) = inner {
-            queue(Some(Mark::Start(inner)), inner_at);
+        if value_end.is_some() {
+            queue(Tok::Mark(Mark::Start(leaf_tag)), at(body));
         }
         if !text.is_empty() {
-            queue(None, text_at);
+            queue(Tok::Text, text_at);
         }
-        queue(Some(Mark::End(leaf)), end_at);
-        if inner.is_some() {
-            queue(Some(Mark::End(Tag::Value)), at(after));
+        queue(Tok::Mark(Mark::End(leaf_tag)), text_end);
+        if let Some(value_end) = value_end {
+            queue(Tok::Mark(Mark::End(Tag::Value)), value_end);
         }
         self.ahead_len = n as u8;
         self.ahead_done = 0;
@@ -1535,7 +1565,11 @@ mod tests {
                     }
                     // A byte one above or below each may not match.
                     b.iter_mut().take(at).step_by(3).for_each(|c| *c = x - 1);
-                    b.iter_mut().take(at).skip(1).step_by(3).for_each(|c| *c = y + 1);
+                    b.iter_mut()
+                        .take(at)
+                        .skip(1)
+                        .step_by(3)
+                        .for_each(|c| *c = y + 1);
                     let expected = b.iter().position(|&c| c == x || c == y);
                     for window in [8, 16, 24, 128] {
                         let found = find_either(&b, x, y, window);
@@ -1550,38 +1584,44 @@ mod tests {
         }
     }
 
-    /// Everything a tokenizer gives for `xml` under a run of `ops` (`true`: `next`,
-    /// `false`: `peek_mark`), with each token's text and offset, up to the end or the
-    /// first error; the error as its kind, offset and message.
-    fn trace(xml: &[u8], leaves: bool, ops: &[bool]) -> Vec<String> {
+    /// Everything a tokenizer gives for `xml` under a run of `ops` (0: `next`, 1:
+    /// `peek_mark`, 2: `next_mark`, 3: `take_text`), each result with the offset and text
+    /// the tokenizer reports after it, up to the end; an error as its kind, offset and
+    /// message, and three more calls after the first error.
+    fn trace(xml: &[u8], leaves: bool, ops: &[u8]) -> Vec<String> {
         trace_up_to(xml, leaves, ops, 400)
     }
 
     /// [`trace`] of at most `limit` calls.
-    fn trace_up_to(xml: &[u8], leaves: bool, ops: &[bool], limit: usize) -> Vec<String> {
+    fn trace_up_to(xml: &[u8], leaves: bool, ops: &[u8], limit: usize) -> Vec<String> {
         let mut t = Tokenizer::new(xml);
         t.leaves = leaves;
         let mut out = Vec::new();
+        let mut errors = 0;
         for &op in ops.iter().cycle().take(limit) {
-            let r = if op {
-                t.next().map(|tok| match tok {
-                    Tok::Mark(m) => format!("{} @{}", m.describe(), t.pos()),
-                    Tok::Text => format!("{:?} @{}", t.take_text(), t.pos()),
-                })
-            } else {
-                t.peek_mark().map(|m| format!("peek {}", m.describe()))
+            let r = match op % 4 {
+                0 => t.next().map(|tok| match tok {
+                    Tok::Mark(m) => m.describe(),
+                    Tok::Text => format!("{:?}", t.take_text()),
+                }),
+                1 => t.peek_mark().map(|m| format!("peek {}", m.describe())),
+                2 => t.next_mark().map(|m| format!("mark {}", m.describe())),
+                _ => Ok(format!("take {:?}", t.take_text())),
             };
             match r {
                 Ok(s) => {
-                    let end = s.starts_with("the end");
-                    out.push(s);
+                    let end = s.ends_with("the end of the document") && !s.starts_with("peek");
+                    out.push(format!("{s} @{} {:?}", t.pos(), t.text()));
                     if end {
                         break;
                     }
                 }
                 Err(e) => {
                     out.push(format!("{:?} {:?} {e}", e.kind(), e.offset()));
-                    break;
+                    errors += 1;
+                    if errors > 3 {
+                        break;
+                    }
                 }
             }
         }
@@ -1594,16 +1634,53 @@ mod tests {
         use proptest::prelude::*;
         let names = || {
             prop::sample::select(vec![
-                "int", "i4", "string", "value", "name", "methodName", "double", "boolean",
-                "base64", "nil", "dateTime.iso8601", "struct", "member", "array", "data",
-                "params", "param", "methodCall", "ex:i8", "ex:nil", "bogus", "Value",
+                "int",
+                "i4",
+                "string",
+                "value",
+                "name",
+                "methodName",
+                "double",
+                "boolean",
+                "base64",
+                "nil",
+                "dateTime.iso8601",
+                "struct",
+                "member",
+                "array",
+                "data",
+                "params",
+                "param",
+                "methodCall",
+                "ex:i8",
+                "ex:nil",
+                "bogus",
+                "Value",
             ])
         };
         let texts = || {
             prop::sample::select(vec![
-                "", "5", "-12", "a b", " \n ", "\r\n", "x\ry", "&amp;", "a&lt;b", "&#13;",
-                "\u{1}", "]]>", "<![CDATA[c]]>", "<!-- c -->", "é€😀", "\u{FFFE}", ">", "&",
-                "&bogus;", "<", "\t",
+                "",
+                "5",
+                "-12",
+                "a b",
+                " \n ",
+                "\r\n",
+                "x\ry",
+                "&amp;",
+                "a&lt;b",
+                "&#13;",
+                "\u{1}",
+                "]]>",
+                "<![CDATA[c]]>",
+                "<!-- c -->",
+                "é€😀",
+                "\u{FFFE}",
+                ">",
+                "&",
+                "&bogus;",
+                "<",
+                "\t",
                 "a long text that goes on and on past the end of the window that the fast \
                  path looks through for the end of a leaf element, so quick-xml reads it",
             ])
@@ -1651,7 +1728,7 @@ mod tests {
             wrap in proptest::prelude::any::<bool>(),
             cut in proptest::prelude::any::<proptest::sample::Index>(),
             cut_it in proptest::prelude::any::<bool>(),
-            ops in proptest::collection::vec(proptest::prelude::any::<bool>(), 1..8),
+            ops in proptest::collection::vec(0..4u8, 1..8),
         ) {
             let mut xml = pieces.concat();
             if wrap {
@@ -1661,9 +1738,37 @@ mod tests {
             if cut_it {
                 xml.truncate(cut.index(xml.len() + 1));
             }
-            let ops: Vec<bool> = std::iter::once(true).chain(ops).collect();
+            let ops: Vec<u8> = std::iter::once(0).chain(ops).collect();
             let parted = parting(&trace(&xml, true, &ops), &trace(&xml, false, &ops));
             proptest::prop_assert!(parted.is_none(), "{:?}: {}", String::from_utf8_lossy(&xml), parted.unwrap_or_default());
+        }
+    }
+
+    #[test]
+    fn leaves_read_alone_read_as_events_do_after_an_error_and_a_peek() {
+        for (xml, ops) in [
+            // quick-xml stops at a syntax error; reading on must not find leaves after it.
+            (
+                &b"<methodCall><![CDATx[]]><value>5</value></methodCall>"[..],
+                &[0u8][..],
+            ),
+            // After a text error quick-xml stands inside markup.
+            (
+                b"<methodCall><value>\x01<int>5</int>x</value></methodCall>",
+                &[0],
+            ),
+            // A mark peeked right after a text leaves the text's offset.
+            (
+                b"<methodCall><int>5</int></methodCall>",
+                &[0, 0, 0, 1, 1, 0],
+            ),
+            (
+                b"<methodCall><value><i4>5</i4></value></methodCall>",
+                &[0, 0, 0, 0, 1, 2, 1],
+            ),
+        ] {
+            let parted = parting(&trace(xml, true, ops), &trace(xml, false, ops));
+            assert!(parted.is_none(), "{xml:?}: {}", parted.unwrap_or_default());
         }
     }
 
@@ -1672,14 +1777,16 @@ mod tests {
         // Many leaves, then an error: its offset counts every byte read by either way.
         let mut xml = String::from("<methodCall><params><param><value><array><data>\n");
         for i in 0..3000 {
-            xml.push_str(&format!("<value><int>{i}</int></value>\n<value>s{i}</value>\n"));
+            xml.push_str(&format!(
+                "<value><int>{i}</int></value>\n<value>s{i}</value>\n"
+            ));
         }
         xml.push_str("<value><int>1</i4></value></data></array></value></param></params>");
         let at = xml.find("</i4>").unwrap();
-        let fast = trace_up_to(xml.as_bytes(), true, &[true], 100_000);
-        let parted = parting(&fast, &trace_up_to(xml.as_bytes(), false, &[true], 100_000));
+        let fast = trace_up_to(xml.as_bytes(), true, &[0], 100_000);
+        let parted = parting(&fast, &trace_up_to(xml.as_bytes(), false, &[0], 100_000));
         assert!(parted.is_none(), "{}", parted.unwrap_or_default());
-        let last = fast.last().unwrap();
-        assert!(last.starts_with(&format!("Syntax Some({at}) ")), "{last}");
+        let error = fast.iter().find(|l| l.starts_with("Syntax")).unwrap();
+        assert!(error.starts_with(&format!("Syntax Some({at}) ")), "{error}");
     }
 }
