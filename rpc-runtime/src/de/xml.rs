@@ -40,6 +40,8 @@
 //! quick-xml's, and so is everything after an error. (A value written across lines,
 //! `<value>\n  <int>1</int>\n</value>`, is quick-xml's too: the line breaks inside it are
 //! text of the value.)
+//! The XML declaration most peers write, `<?xml version='1.0'?>`, is passed over the same
+//! way.
 
 use std::borrow::Cow;
 
@@ -245,6 +247,16 @@ impl Tag {
                 | Tag::Member
                 | Tag::Array
                 | Tag::Data
+        )
+    }
+
+    /// Whether XML-RPC puts an element that holds character data in this one (`<name>` in
+    /// a `<member>`, `<int>` in a `<value>`): where [`Tokenizer::leaf`] is worth a try.
+    #[inline]
+    fn may_hold_leaf(self) -> bool {
+        matches!(
+            self,
+            Tag::MethodCall | Tag::Param | Tag::Fault | Tag::Member | Tag::Data | Tag::Value
         )
     }
 
@@ -1050,8 +1062,13 @@ impl<'a> Tokenizer<'a> {
     /// element from its start, so its own record of open elements stays whole.
     #[inline]
     fn leaf(&mut self) -> Option<Tok> {
-        // The root is read by quick-xml.
-        if self.stack.is_empty() {
+        // The root is read by quick-xml, and so is what XML-RPC puts in a `<params>`, a
+        // `<struct>` or an `<array>`: elements that hold elements.
+        let Some(top) = self.stack.last() else {
+            self.plain_declaration();
+            return None;
+        };
+        if !top.may_hold_leaf() {
             return None;
         }
         let rest: &'a [u8] = self.reader.get_ref();
@@ -1115,6 +1132,29 @@ impl<'a> Tokenizer<'a> {
         self.ahead_text = text;
         self.pos = start;
         Some(Tok::Mark(Mark::Start(tag)))
+    }
+
+    /// The XML declaration most peers write, `<?xml version='1.0'?>` (or with double
+    /// quotes), at the very start of the document: passed over by byte comparison, as
+    /// quick-xml's event for it and its check would only find that it names no encoding.
+    #[inline]
+    fn plain_declaration(&mut self) {
+        if self.offset() != 0 {
+            return;
+        }
+        let rest: &'a [u8] = self.reader.get_ref();
+        let after = rest
+            .strip_prefix(b"<?xml version='1.0'?>")
+            .or_else(|| rest.strip_prefix(b"<?xml version=\"1.0\"?>"));
+        // quick-xml, which has read nothing yet, would take a byte order mark after the
+        // declaration for one at the start of the document, and drop it.
+        if let Some(after) = after
+            && !after.starts_with(b"\xEF\xBB\xBF")
+        {
+            *self.reader.get_mut() = after;
+            self.base = (rest.len() - after.len()) as u64;
+            self.skip_blanks(true);
+        }
     }
 
     /// The text as a string to append to; the first append leaves room for a few more
@@ -1701,7 +1741,13 @@ mod tests {
             1 => names().prop_map(|n| format!("<{n}/>")),
             2 => texts().prop_map(str::to_owned),
             2 => Just("\n".to_owned()),
-            1 => Just("<?xml version='1.0'?>".to_owned()),
+            1 => prop::sample::select(vec![
+                "<?xml version='1.0'?>",
+                "<?xml version=\"1.0\"?>",
+                "<?xml version='1.0' encoding='latin-1'?>",
+                "<?xml version='1.0'?",
+            ])
+            .prop_map(str::to_owned),
             1 => Just("\u{FEFF}".to_owned()),
         ]
     }
