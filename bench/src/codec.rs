@@ -151,7 +151,10 @@ pub fn check() {
         "this framework read another value"
     );
     assert_eq!(dxr_value(&medium).params.len(), 1);
+    // Both walks read the same events: they compare the two releases on equal work.
+    assert_eq!(walk(&medium), walk_042(&medium), "the walks differ");
     let small = Workload::Small.body();
+    assert_eq!(walk(&small), walk_042(&small), "the walks differ");
     assert_eq!(ours_small(&small), (5, 10));
     assert_eq!(dxr_small(&small), (5, 10));
 }

@@ -476,6 +476,22 @@ async fn shutdown_lets_the_call_in_flight_finish_and_closes_idle_connections() {
 }
 
 #[tokio::test]
+async fn longest_grace_period_still_lets_serve_return() {
+    // A grace period too long to add to a deadline: once the call in flight is answered,
+    // `serve` returns.
+    let mut srv = start(|b| b.shutdown_grace(Duration::MAX)).await;
+    let client = Client::new(&srv.url()).unwrap();
+    let call = tokio::spawn(async move { client.call::<i32>("sleep", (300,)).await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    srv.stop();
+    assert_eq!(call.await.unwrap().unwrap(), 300);
+    let served = tokio::time::timeout(Duration::from_secs(5), &mut srv.task)
+        .await
+        .expect("serve returns");
+    assert!(served.unwrap().is_ok());
+}
+
+#[tokio::test]
 async fn grace_period_ends_a_call_that_runs_too_long() {
     let mut srv = start(|b| b.shutdown_grace(Duration::from_millis(300))).await;
     let client = Client::new(&srv.url()).unwrap();

@@ -40,8 +40,6 @@
 //! quick-xml's, and so is everything after an error. (A value written across lines,
 //! `<value>\n  <int>1</int>\n</value>`, is quick-xml's too: the line breaks inside it are
 //! text of the value.)
-//! The XML declaration most peers write, `<?xml version='1.0'?>`, is passed over the same
-//! way.
 
 use std::borrow::Cow;
 
@@ -401,15 +399,23 @@ fn plain_text(b: &[u8], tag: Tag) -> Option<(usize, &[u8])> {
     }
 }
 
+/// A 1 in every byte of a word.
+const ONES: u64 = u64::MAX / 255;
+/// The high bit of every byte of a word.
+const HIGH: u64 = ONES << 7;
+
+/// The bytes of `v` that are 0 with their high bit set, and perhaps bytes after the first
+/// of them (a borrow runs on from a 0 byte), never bytes before it: the lowest bit set is
+/// exact.
+#[inline(always)]
+const fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
 /// The first byte of `b` equal to `x` or `y`, looked for eight bytes at a time in the
 /// first `window` bytes (rounded up to a multiple of 8).
 #[inline(always)]
 fn find_either(b: &[u8], x: u8, y: u8, window: usize) -> Option<usize> {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES << 7;
-    // The bytes of `v` that are 0 have their high bit set, and so may bytes after the
-    // first of them, never bytes before it: the lowest bit set is exact.
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let mut at = 0;
     while at < window {
         let rest = b.get(at..)?;
@@ -417,7 +423,7 @@ fn find_either(b: &[u8], x: u8, y: u8, window: usize) -> Option<usize> {
             return rest.iter().position(|&c| c == x || c == y).map(|i| at + i);
         };
         let w = u64::from_le_bytes(*w);
-        let hit = zero(w ^ (ONES * u64::from(x))) | zero(w ^ (ONES * u64::from(y)));
+        let hit = zero_bytes(w ^ (ONES * u64::from(x))) | zero_bytes(w ^ (ONES * u64::from(y)));
         if hit != 0 {
             return Some(at + (hit.trailing_zeros() / 8) as usize);
         }
@@ -479,10 +485,7 @@ fn scan_long(b: &[u8]) -> std::result::Result<bool, &'static str> {
 /// between bytes happens only past a byte that is flagged already, so the test is exact.
 #[inline(always)]
 fn word_suspect(w: u64) -> bool {
-    const ONES: u64 = u64::MAX / 255;
-    const HIGH: u64 = ONES << 7;
-    let x = w ^ (ONES * 0xEF);
-    ((w.wrapping_sub(ONES * 0x20) & !w) | (x.wrapping_sub(ONES) & !x)) & HIGH != 0
+    (w.wrapping_sub(ONES * 0x20) & !w & HIGH) | zero_bytes(w ^ (ONES * 0xEF)) != 0
 }
 
 /// [`word_suspect`] for text shorter than 16 bytes: two overlapping words (or, below 4
@@ -813,7 +816,8 @@ impl<'a> Tokenizer<'a> {
                 Cow::Borrowed(b)
                     if !self.merging && self.stack.last().is_some_and(|t| !t.is_structural()) =>
                 {
-                    self.text = raw_piece(Cow::Borrowed(self.doc_slice(b, start)?), start)?;
+                    let text = self.doc_slice(b).ok_or_else(|| outside_document(start))?;
+                    self.text = raw_piece(Cow::Borrowed(text), start)?;
                     Step::Piece
                 }
                 raw => self.text_event(raw, start)?,
@@ -880,17 +884,16 @@ impl<'a> Tokenizer<'a> {
         let Cow::Borrowed(b) = raw else {
             return Err(outside_document(start));
         };
-        raw_piece(Cow::Borrowed(self.doc_slice(b, start)?), start)
+        let text = self.doc_slice(b).ok_or_else(|| outside_document(start))?;
+        raw_piece(Cow::Borrowed(text), start)
     }
 
     /// The text of `b`, a slice of the document: its place found from its address, so no
     /// second UTF-8 check.
     #[inline]
-    fn doc_slice(&self, b: &'a [u8], start: u64) -> Result<&'a str> {
+    fn doc_slice(&self, b: &[u8]) -> Option<&'a str> {
         let at = (b.as_ptr() as usize).wrapping_sub(self.doc.as_ptr() as usize);
-        at.checked_add(b.len())
-            .and_then(|end| self.doc.get(at..end))
-            .ok_or_else(|| outside_document(start))
+        self.doc.get(at..at.checked_add(b.len())?)
     }
 
     /// Tells quick-xml whether the text it reads next may start with whitespace that
@@ -983,8 +986,8 @@ impl<'a> Tokenizer<'a> {
     /// read by it, or from quick-xml's events a mark or all the character data up to the
     /// next mark (which is kept as the peeked one).
     fn read(&mut self) -> Result<Tok> {
-        if self.ahead_done < self.ahead_len {
-            return Ok(self.ahead_next());
+        if let Some(tok) = self.ahead_next() {
+            return Ok(tok);
         }
         if self.leaves_on()
             && !self.failed
@@ -997,25 +1000,30 @@ impl<'a> Tokenizer<'a> {
         read
     }
 
-    /// The next token read ahead by [`leaf`](Self::leaf). A text's mark is kept as the
-    /// peeked one, as [`read_events`](Self::read_events) keeps it.
+    /// The next token read ahead by [`leaf`](Self::leaf), if one is left. A text's mark
+    /// is kept as the peeked one, as [`read_events`](Self::read_events) keeps it.
     #[inline]
-    fn ahead_next(&mut self) -> Tok {
-        let Some(&(tok, pos)) = self.ahead.get(usize::from(self.ahead_done)) else {
-            return Tok::Mark(Mark::Eof);
-        };
-        self.ahead_done += 1;
+    fn ahead_next(&mut self) -> Option<Tok> {
+        let (tok, pos) = self.take_ahead()?;
         self.pos = pos;
         if tok == Tok::Text {
             self.text = std::mem::replace(&mut self.ahead_text, Cow::Borrowed(""));
-            if let Some(&(Tok::Mark(m), at)) = self.ahead.get(usize::from(self.ahead_done))
-                && self.ahead_done < self.ahead_len
-            {
-                self.ahead_done += 1;
+            if let Some((Tok::Mark(m), at)) = self.take_ahead() {
                 self.peeked = Some((m, at));
             }
         }
-        tok
+        Some(tok)
+    }
+
+    /// Takes the next of the tokens read ahead, if one is left.
+    #[inline(always)]
+    fn take_ahead(&mut self) -> Option<(Tok, u64)> {
+        let next = *self
+            .ahead
+            .get(..usize::from(self.ahead_len))?
+            .get(usize::from(self.ahead_done))?;
+        self.ahead_done += 1;
+        Some(next)
     }
 
     /// [`read`](Self::read) through quick-xml's events.
@@ -1064,11 +1072,7 @@ impl<'a> Tokenizer<'a> {
     fn leaf(&mut self) -> Option<Tok> {
         // The root is read by quick-xml, and so is what XML-RPC puts in a `<params>`, a
         // `<struct>` or an `<array>`: elements that hold elements.
-        let Some(top) = self.stack.last() else {
-            self.plain_declaration();
-            return None;
-        };
-        if !top.may_hold_leaf() {
+        if !self.stack.last()?.may_hold_leaf() {
             return None;
         }
         let rest: &'a [u8] = self.reader.get_ref();
@@ -1099,9 +1103,7 @@ impl<'a> Tokenizer<'a> {
                 (tag, at(body), at(body) + len, None, after)
             }
         };
-        // The reader reads a suffix of the document: the text's place in it follows.
-        let in_doc = self.doc.len() - rest.len();
-        let text = self.doc.get(in_doc + text_at..in_doc + text_end)?;
+        let text = self.doc_slice(rest.get(text_at..text_end)?)?;
         let start = self.offset();
         // Text with a character XML forbids is left to quick-xml too, so that the error
         // comes where reading by events reports it: after the start mark.
@@ -1132,29 +1134,6 @@ impl<'a> Tokenizer<'a> {
         self.ahead_text = text;
         self.pos = start;
         Some(Tok::Mark(Mark::Start(tag)))
-    }
-
-    /// The XML declaration most peers write, `<?xml version='1.0'?>` (or with double
-    /// quotes), at the very start of the document: passed over by byte comparison, as
-    /// quick-xml's event for it and its check would only find that it names no encoding.
-    #[inline]
-    fn plain_declaration(&mut self) {
-        if self.offset() != 0 {
-            return;
-        }
-        let rest: &'a [u8] = self.reader.get_ref();
-        let after = rest
-            .strip_prefix(b"<?xml version='1.0'?>")
-            .or_else(|| rest.strip_prefix(b"<?xml version=\"1.0\"?>"));
-        // quick-xml, which has read nothing yet, would take a byte order mark after the
-        // declaration for one at the start of the document, and drop it.
-        if let Some(after) = after
-            && !after.starts_with(b"\xEF\xBB\xBF")
-        {
-            *self.reader.get_mut() = after;
-            self.base = (rest.len() - after.len()) as u64;
-            self.skip_blanks(true);
-        }
     }
 
     /// The text as a string to append to; the first append leaves room for a few more
@@ -1598,10 +1577,10 @@ mod tests {
     fn find_either_agrees_with_a_byte_search() {
         for len in 0..40 {
             for at in 0..=len {
-                for (x, y) in [(b'<', b'&'), (b'>', b'>')] {
+                for (x, y, target) in [(b'<', b'&', b'<'), (b'<', b'&', b'&'), (b'>', b'>', b'>')] {
                     let mut b = vec![b'a'; len];
                     if let Some(c) = b.get_mut(at) {
-                        *c = y;
+                        *c = target;
                     }
                     // A byte one above or below each may not match.
                     b.iter_mut().take(at).step_by(3).for_each(|c| *c = x - 1);

@@ -322,9 +322,10 @@ impl Registry {
         ctx: Context,
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Fault> {
-        let span = call_span(ctx.method());
+        let method = ctx.method();
+        let span = call_span(method);
         let started = timer();
-        let result = match span.in_scope(|| self.start(ctx.method(), source, settings, &ctx)) {
+        let result = match span.in_scope(|| self.start(method, source, settings, &ctx)) {
             Started::Done(r) => r,
             Started::Running(fut) => {
                 let running = run(fut, ctx, deadline, settings);

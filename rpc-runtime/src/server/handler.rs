@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body::Body;
@@ -56,12 +56,16 @@ fn reply(bytes: impl Into<Cow<'static, [u8]>>) -> Reply {
     std::io::Cursor::new(bytes.into())
 }
 
-/// A new reply's bytes, for a body type that wants [`Bytes`].
+/// A reply's bytes not read yet, for a body type that wants [`Bytes`].
 fn reply_bytes(reply: Reply) -> Bytes {
-    match reply.into_inner() {
+    let read = usize::try_from(reply.position()).unwrap_or(usize::MAX);
+    let mut bytes = match reply.into_inner() {
         Cow::Borrowed(b) => Bytes::from_static(b),
         Cow::Owned(v) => Bytes::from(v),
-    }
+    };
+    // Moves the start only: no allocation, unlike `slice`.
+    bytes.advance(read.min(bytes.len()));
+    bytes
 }
 
 /// A plain-text answer for an HTTP-level refusal.
@@ -460,6 +464,8 @@ pin_project_lite::pin_project! {
     /// of the admitted request besides.)
     #[project = ConnFutureProj]
     enum ConnFuture<F> {
+        // hyper polls a call's future no more once it is ready; `Ready` would panic if it
+        // did.
         Refused { refused: std::future::Ready<Response<Reply>> },
         Answering { #[pin] answer: F },
     }
@@ -474,5 +480,23 @@ impl<F: Future<Output = Response<Reply>>> Future for ConnFuture<F> {
             ConnFutureProj::Refused { refused } => std::task::ready!(Pin::new(refused).poll(cx)),
         };
         Poll::Ready(Ok(res.map(Full::new)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_bytes_are_the_bytes_not_read_yet() {
+        let mut r = reply(b"<ok/>".to_vec());
+        assert_eq!(reply_bytes(r.clone()), &b"<ok/>"[..]);
+        r.set_position(2);
+        assert_eq!(reply_bytes(r.clone()), &b"k/>"[..]);
+        r.set_position(99);
+        assert_eq!(reply_bytes(r), &b""[..]);
+        let mut s = reply(&b"static"[..]);
+        s.set_position(3);
+        assert_eq!(reply_bytes(s), &b"tic"[..]);
     }
 }
