@@ -816,8 +816,7 @@ impl<'a> Tokenizer<'a> {
                 Cow::Borrowed(b)
                     if !self.merging && self.stack.last().is_some_and(|t| !t.is_structural()) =>
                 {
-                    let text = self.doc_slice(b).ok_or_else(|| outside_document(start))?;
-                    self.text = raw_piece(Cow::Borrowed(text), start)?;
+                    self.text = self.doc_text(Cow::Borrowed(b), start)?;
                     Step::Piece
                 }
                 raw => self.text_event(raw, start)?,
@@ -878,8 +877,9 @@ impl<'a> Tokenizer<'a> {
     }
 
     /// Character data as quick-xml hands it out, as text: the slice of the document it
-    /// covers, checked by [`raw_piece`].
-    #[inline]
+    /// covers, checked by [`raw_piece`]. Always in line: the usual text of [`step`](Self::step)
+    /// comes here.
+    #[inline(always)]
     fn doc_text(&self, raw: Cow<'a, [u8]>, start: u64) -> Result<Cow<'a, str>> {
         let Cow::Borrowed(b) = raw else {
             return Err(outside_document(start));
