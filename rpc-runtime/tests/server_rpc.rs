@@ -106,6 +106,43 @@ async fn protocol_errors_are_faults_with_http_200() {
 }
 
 #[tokio::test]
+async fn latin1_requests_are_read_and_others_declaring_it_badly_are_faults() {
+    let srv = start(|b| b).await;
+    // Python's client with `encoding='iso-8859-1'`: `é` as one byte, `中` as a reference.
+    let body = b"<?xml version='1.0' encoding='iso-8859-1'?>\n<methodCall>\n<methodName>echo</methodName>\n<params>\n<param>\n<value><string>\xe9&#20013;</string></value>\n</param>\n</params>\n</methodCall>\n";
+    let r = raw(srv.addr, &post("/RPC2", "", body)).await;
+    let echoed: String = r.result();
+    assert_eq!(echoed, "é中");
+    // Errors in the rest of the document are the converted document's errors.
+    for (body, code, says) in [
+        (
+            &b"<?xml version='1.0' encoding='latin-1'?><methodCall><methodName>add</methodName><params><param><value><int>\xe9</int></value></param></params></methodCall>"[..],
+            fault::INVALID_PARAMS,
+            "`\u{e9}`",
+        ),
+        (
+            b"<?xml version='1.0' encoding='latin-1'?><methodCall><methodName>echo</methodName><params><param><value>\xe9</value></param></params>",
+            fault::PARSE_ERROR,
+            "ends inside an element",
+        ),
+    ] {
+        let r = raw(srv.addr, &post("/RPC2", "", body)).await;
+        let parsed: Result<Value, Fault> =
+            rpc_runtime::parse_response(&r.body, &Default::default()).unwrap();
+        let f = parsed.unwrap_err();
+        assert_eq!(f.code, code, "{f:?}");
+        assert!(f.string.contains(says), "{f:?}");
+    }
+    // Another encoding is refused as the reader refuses it.
+    let body = b"<?xml version='1.0' encoding='windows-1252'?><methodCall><methodName>echo</methodName></methodCall>";
+    let r = raw(srv.addr, &post("/RPC2", "", body)).await;
+    let parsed: Result<Value, Fault> =
+        rpc_runtime::parse_response(&r.body, &Default::default()).unwrap();
+    let f = parsed.unwrap_err();
+    assert!(f.string.contains("windows-1252"), "{f:?}");
+}
+
+#[tokio::test]
 async fn user_fault_reaches_the_client_as_is() {
     let srv = start(|b| b).await;
     let client = Client::new(&srv.url()).unwrap();

@@ -46,9 +46,15 @@ pub(crate) struct Deserializer<'a> {
     at: u64,
 }
 
+/// `s` without XML whitespace around it (`str::trim_ascii` would take a form feed too).
 #[inline]
 fn trim_ascii(s: &str) -> &str {
-    s.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'))
+    let is_ws = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().position(|c| !is_ws(c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_ws(c)).map_or(start, |i| i + 1);
+    // Both ends are next to ASCII bytes or at the ends of `s`: character boundaries.
+    &s[start..end]
 }
 
 #[inline]
@@ -324,6 +330,20 @@ impl<'a> Deserializer<'a> {
         }
     }
 
+    /// A whole scalar value read at once by [`Tokenizer::plain_value`], where it is
+    /// written in its plainest form and nothing was read ahead; its type (`None` for an
+    /// untyped value), with `at` set as [`begin_value`](Self::begin_value) sets it. The
+    /// tokens after it are then read as after the value's `</value>`.
+    #[inline]
+    fn plain_scalar(&mut self, typed: fn(Tag) -> bool, untyped: bool) -> Option<Option<Tag>> {
+        if self.pending.is_some() || self.depth >= self.config.max_depth {
+            return None;
+        }
+        let (tag, at) = self.tok.plain_value(typed, untyped)?;
+        self.at = at;
+        Some(tag)
+    }
+
     /// Reads a typed scalar whose type passes `ok` and parses its text with `parse`,
     /// through `</value>`.
     #[inline]
@@ -333,6 +353,10 @@ impl<'a> Deserializer<'a> {
         ok: fn(Tag) -> bool,
         parse: impl FnOnce(&str, &mut Vec<u8>) -> Result<T>,
     ) -> Result<T> {
+        if self.plain_scalar(ok, false).is_some() {
+            return parse(self.tok.text(), &mut self.scratch)
+                .map_err(|e: Error| e.at_offset(self.at));
+        }
         match self.begin_value()? {
             Header::Typed { tag, empty } if ok(tag) => {
                 self.leaf(tag, empty)?;
@@ -347,6 +371,9 @@ impl<'a> Deserializer<'a> {
 
     /// The text of a typed scalar whose type passes `ok`, through `</value>`.
     fn scalar_text(&mut self, expected: &'static str, ok: fn(Tag) -> bool) -> Result<Cow<'a, str>> {
+        if self.plain_scalar(ok, false).is_some() {
+            return Ok(self.tok.take_text());
+        }
         match self.begin_value()? {
             Header::Typed { tag, empty } if ok(tag) => {
                 let text = self.leaf_text(tag, empty)?;
@@ -359,6 +386,9 @@ impl<'a> Deserializer<'a> {
 
     /// A string value: untyped or `<string>`.
     fn read_str(&mut self) -> Result<Cow<'a, str>> {
+        if self.plain_scalar(|t| t == Tag::String, true).is_some() {
+            return Ok(self.tok.take_text());
+        }
         match self.begin_value()? {
             Header::Untyped => Ok(self.tok.take_text()),
             Header::Typed {
@@ -473,6 +503,9 @@ impl<'a> Deserializer<'a> {
 
     /// Reads `<member><name>…</name>` and checks the name is new in its struct.
     fn member_name(&mut self) -> Result<Cow<'a, str>> {
+        if self.tok.plain_leaf(Tag::Name) {
+            return Ok(self.tok.take_text());
+        }
         match self.tok.next_mark()? {
             Mark::Start(Tag::Name) => self.leaf_text(Tag::Name, false),
             Mark::Empty(Tag::Name) => Ok(Cow::Borrowed("")),
@@ -1064,5 +1097,26 @@ impl<'a> de::Deserializer<'a> for &mut Deserializer<'a> {
 
     fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
         self.deserialize_any(visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_xml_whitespace_only() {
+        for (s, trimmed) in [
+            (" \t\n\r5\r\n ", "5"),
+            ("5", "5"),
+            ("", ""),
+            (" \n ", ""),
+            (" é ", "é"),
+            ("a b", "a b"),
+            ("\u{c}5\u{c}", "\u{c}5\u{c}"),
+            ("\u{a0}5", "\u{a0}5"),
+        ] {
+            assert_eq!(trim_ascii(s), trimmed, "{s:?}");
+        }
     }
 }

@@ -33,6 +33,8 @@ impl std::fmt::Debug for MethodCall<'_> {
 enum State {
     /// Inside `<params>`: more `<param>`s may follow.
     Open,
+    /// The start tag of the next `<param>` was read (by [`Params::has_next`]).
+    ParamStarted,
     /// `</params>` (or the place it would be) was passed; `</methodCall>` is next.
     Closed,
     /// The document was checked to its end.
@@ -83,7 +85,18 @@ impl<'a> Params<'a> {
         match &mut self.source {
             Source::Values(iter) => Ok(iter.len() > 0),
             Source::Xml { de, state } => {
-                if *state != State::Open {
+                match state {
+                    State::Open => {}
+                    State::ParamStarted => return Ok(true),
+                    State::Closed | State::Done => return Ok(false),
+                }
+                // The usual document: the next tag in its plainest form, read at once.
+                if de.tok.plain_expect(Mark::Start(Tag::Param)) {
+                    *state = State::ParamStarted;
+                    return Ok(true);
+                }
+                if de.tok.plain_expect(Mark::End(Tag::Params)) {
+                    *state = State::Closed;
                     return Ok(false);
                 }
                 match de.tok.peek_mark()? {
@@ -108,7 +121,11 @@ impl<'a> Params<'a> {
                 Some(v) => super::from_value(v),
                 None => Err(missing()),
             },
-            Source::Xml { de, .. } => read_param(de),
+            Source::Xml { de, state } => {
+                let started = *state == State::ParamStarted;
+                *state = State::Open;
+                read_param(de, started)
+            }
         };
         r.map_err(|e| e.in_path(PathSegment::Param(i)))
     }
@@ -166,9 +183,11 @@ impl<'a> Params<'a> {
         if let Source::Xml { de, state } = &mut self.source
             && *state == State::Closed
         {
-            match de.tok.next_mark()? {
-                Mark::End(Tag::MethodCall) => {}
-                other => return Err(de.unexpected(other, "</methodCall>")),
+            if !de.tok.plain_expect(Mark::End(Tag::MethodCall)) {
+                match de.tok.next_mark()? {
+                    Mark::End(Tag::MethodCall) => {}
+                    other => return Err(de.unexpected(other, "</methodCall>")),
+                }
             }
             de.tok.expect_eof()?;
             *state = State::Done;
@@ -196,12 +215,18 @@ fn missing() -> Error {
 }
 
 /// Reads `<param><value>…</value></param>`.
-fn read_param<'a, T: Deserialize<'a>>(de: &mut Deserializer<'a>) -> Result<T> {
-    match de.tok.next_mark()? {
-        Mark::Start(Tag::Param) => {}
-        other => return Err(de.unexpected(other, "<param>")),
+/// (`started`: its start tag was read already.)
+fn read_param<'a, T: Deserialize<'a>>(de: &mut Deserializer<'a>, started: bool) -> Result<T> {
+    if !started {
+        match de.tok.next_mark()? {
+            Mark::Start(Tag::Param) => {}
+            other => return Err(de.unexpected(other, "<param>")),
+        }
     }
     let v = T::deserialize(&mut *de)?;
+    if de.tok.plain_expect(Mark::End(Tag::Param)) {
+        return Ok(v);
+    }
     match de.tok.next_mark()? {
         Mark::End(Tag::Param) => Ok(v),
         Mark::Start(Tag::Value) | Mark::Empty(Tag::Value) => Err(Error::new(
@@ -245,38 +270,46 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
         Mark::Start(Tag::MethodCall) => {}
         other => return Err(de.unexpected(other, "<methodCall> as the root element")),
     }
-    let name = match de.tok.next_mark()? {
-        Mark::Start(Tag::MethodName) => match de.tok.next()? {
-            Tok::Text => {
-                match de.tok.next()? {
-                    Tok::Mark(Mark::End(Tag::MethodName)) => {}
-                    Tok::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
-                    Tok::Text => {
-                        return Err(Error::new(ErrorKind::Invalid, "unexpected text")
-                            .at_offset(de.tok.pos()));
+    let name = if de.tok.plain_leaf(Tag::MethodName) {
+        de.tok.take_text()
+    } else {
+        match de.tok.next_mark()? {
+            Mark::Start(Tag::MethodName) => match de.tok.next()? {
+                Tok::Text => {
+                    match de.tok.next()? {
+                        Tok::Mark(Mark::End(Tag::MethodName)) => {}
+                        Tok::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
+                        Tok::Text => {
+                            return Err(Error::new(ErrorKind::Invalid, "unexpected text")
+                                .at_offset(de.tok.pos()));
+                        }
                     }
+                    de.tok.take_text()
                 }
-                de.tok.take_text()
-            }
-            Tok::Mark(Mark::End(_)) => Cow::Borrowed(""),
-            Tok::Mark(other) => return Err(de.unexpected(other, "the method name")),
-        },
-        Mark::Empty(Tag::MethodName) => Cow::Borrowed(""),
-        other => return Err(de.unexpected(other, "<methodName>")),
+                Tok::Mark(Mark::End(_)) => Cow::Borrowed(""),
+                Tok::Mark(other) => return Err(de.unexpected(other, "the method name")),
+            },
+            Mark::Empty(Tag::MethodName) => Cow::Borrowed(""),
+            other => return Err(de.unexpected(other, "<methodName>")),
+        }
     };
     if name.is_empty() {
         return Err(
             Error::new(ErrorKind::Invalid, "the method name is empty").at_offset(de.tok.pos())
         );
     }
-    let state = match de.tok.next_mark()? {
-        Mark::Start(Tag::Params) => State::Open,
-        Mark::Empty(Tag::Params) => State::Closed,
-        Mark::End(Tag::MethodCall) => {
-            de.tok.expect_eof()?;
-            State::Done
+    let state = if de.tok.plain_expect(Mark::Start(Tag::Params)) {
+        State::Open
+    } else {
+        match de.tok.next_mark()? {
+            Mark::Start(Tag::Params) => State::Open,
+            Mark::Empty(Tag::Params) => State::Closed,
+            Mark::End(Tag::MethodCall) => {
+                de.tok.expect_eof()?;
+                State::Done
+            }
+            other => return Err(de.unexpected(other, "<params> or </methodCall>")),
         }
-        other => return Err(de.unexpected(other, "<params> or </methodCall>")),
     };
     Ok(MethodCall {
         name,
@@ -317,7 +350,7 @@ pub fn parse_response<T: DeserializeOwned>(
                 }
                 other => return Err(de.unexpected(other, "<param>")),
             }
-            let v: T = read_param(&mut de).map_err(|e| e.in_path(PathSegment::Param(0)))?;
+            let v: T = read_param(&mut de, false).map_err(|e| e.in_path(PathSegment::Param(0)))?;
             match de.tok.next_mark()? {
                 Mark::End(Tag::Params) => {}
                 Mark::Start(Tag::Param) => {

@@ -15,9 +15,9 @@
 //! * the document has exactly one root element, an optional XML declaration only at the
 //!   very start (UTF-8 or US-ASCII), no DOCTYPE and no processing instruction, only
 //!   whitespace and comments around the root, and it must not end inside an element;
-//! * an end tag must name the element it closes: checked here against the stack of open
-//!   elements, or by quick-xml once an element with a namespace prefix or attributes has
-//!   appeared (the stack keeps local names only).
+//! * an end tag must name the element it closes, exactly as its start tag was written
+//!   (`</ex:i8>` closes `<ex:i8>` and nothing else): checked here against the stack of
+//!   open elements, which also keeps the written name of an element with a prefix.
 //!
 //! Every error quick-xml reports is fatal. The document is checked as UTF-8 once, before
 //! any event is read (quick-xml hands events out as bytes, and text is taken as the part of
@@ -28,18 +28,18 @@
 //! For speed, quick-xml is told to skip blank text while the open element holds only
 //! elements (or none is open): the line breaks between the elements of a pretty-printed
 //! message then cost no event. Inside an element with character data every character is
-//! kept. The hot path is one event per mark; character data and rare events are handled
-//! out of line.
+//! kept. Character data and rare events are handled out of line.
 //!
-//! Most of a message is leaf elements in their plainest form, `<name>id</name>` or
-//! `<value><int>7</int></value>`: exact bare names, text with no reference. Those are read
-//! here by comparing bytes (see `Tokenizer::leaf`), at a fraction of the cost of quick-xml's
-//! three to five events for them, and give exactly the tokens, texts and offsets those
-//! events would (a property test reads random documents both ways and compares). Anything
-//! else, including every construct whose reading takes more than a byte comparison, is
-//! quick-xml's, and so is everything after an error. (A value written across lines,
-//! `<value>\n  <int>1</int>\n</value>`, is quick-xml's too: the line breaks inside it are
-//! text of the value.)
+//! Most of a message is markup in its plainest form: tags that are exactly `<name>`,
+//! `</name>` or `<name/>` for an XML-RPC name, blank text between elements that hold only
+//! elements, and text with no reference followed by the end tag of its element, as in
+//! `<value><int>7</int></value>`. Those are read here by comparing bytes (see
+//! `Tokenizer::plain`), at a fraction of the cost of a quick-xml event, and give exactly
+//! the tokens, texts and offsets quick-xml's events would (a property test reads random
+//! documents both ways and compares). Anything else is read by quick-xml from where the
+//! plain markup stops: the XML declaration and anything before the root, comments, CDATA,
+//! references, attributes, prefixes, whitespace in a tag, text with a character XML
+//! forbids, text longer than a short window, every error, and everything after an error.
 
 use std::borrow::Cow;
 
@@ -248,16 +248,6 @@ impl Tag {
         )
     }
 
-    /// Whether XML-RPC puts an element that holds character data in this one (`<name>` in
-    /// a `<member>`, `<int>` in a `<value>`): where [`Tokenizer::leaf`] is worth a try.
-    #[inline]
-    fn may_hold_leaf(self) -> bool {
-        matches!(
-            self,
-            Tag::MethodCall | Tag::Param | Tag::Fault | Tag::Member | Tag::Data | Tag::Value
-        )
-    }
-
     /// Whether this element gives a `<value>` its type.
     pub(crate) fn is_type(self) -> bool {
         matches!(
@@ -339,62 +329,96 @@ pub(crate) struct Tokenizer<'a> {
     merging: bool,
     /// The offset of the event read last.
     step_pos: u64,
-    /// The elements open right now, innermost last (quick-xml checks that end tags match
-    /// their start tags, so an end tag closes the last one).
+    /// The elements open right now, innermost last.
     stack: TagStack,
+    /// The elements open right now whose start tag has a namespace prefix, as the depth of
+    /// the stack with each and its name as written: what its end tag must say. Empty in
+    /// most documents, so it costs no allocation.
+    prefixed: Vec<(usize, &'a [u8])>,
     /// Whether the root element started.
     root_seen: bool,
     /// The byte offset of the token returned last.
     pos: u64,
-    /// Bytes read by [`leaf`](Self::leaf) rather than by the reader: what turns the
+    /// Bytes read by [`plain`](Self::plain) rather than by the reader: what turns the
     /// reader's offsets into offsets in the document.
     base: u64,
-    /// Tokens [`leaf`](Self::leaf) read ahead, with their offsets, returned before
-    /// anything else is read (the text of a [`Tok::Text`] among them is `ahead_text`).
-    ahead: [(Tok, u64); 4],
-    /// How many of `ahead` there are, and how many of them were returned.
-    ahead_len: u8,
-    ahead_done: u8,
-    /// The text among the tokens read ahead.
-    ahead_text: Cow<'a, str>,
-    /// Whether reading failed. quick-xml may then stand anywhere (inside markup, say),
-    /// not where [`leaf`](Self::leaf) can start, so only quick-xml reads on.
+    /// Whether [`plain`](Self::plain) may read: quick-xml has read its first event (it
+    /// starts by looking for a byte order mark) and stands between two marks, as it does
+    /// after every token, and no reading failed. After an error quick-xml may stand
+    /// anywhere (inside markup, say), so only quick-xml reads on.
+    plain_ok: bool,
+    /// Whether reading failed.
     failed: bool,
-    /// Whether [`leaf`](Self::leaf) runs; the tests compare both ways of reading.
+    /// Whether quick-xml has read nothing yet: it then starts by passing over a byte
+    /// order mark (see [`first_step`](Self::first_step)).
+    reader_fresh: bool,
+    /// Whether [`plain`](Self::plain) runs at all; the tests compare both ways of reading.
     #[cfg(test)]
-    leaves: bool,
+    plain_on: bool,
 }
 
-/// How much character data [`Tokenizer::leaf`] looks through for the end of a leaf
-/// element; longer text is read by quick-xml.
-const LEAF_WINDOW: usize = 128;
+/// How much character data [`Tokenizer::plain`] looks through for the end tag after it;
+/// longer text is read by quick-xml.
+const TEXT_WINDOW: usize = 128;
 
-/// A start tag that is exactly `<name>` for an element that holds character data, at the
-/// start of `b`: that element, and what follows the tag.
+/// How far [`Tokenizer::plain`] looks for the `>` of a start tag: `<`, a name of 2 to 16
+/// bytes, `/` and `>` fit in three words.
+const TAG_WINDOW: usize = 24;
+
+/// A start tag that is exactly `<name>` or `<name/>` for an XML-RPC name, at the start of
+/// `b`: the element, whether the tag is empty, and the tag's length.
 #[inline(always)]
-fn plain_start(b: &[u8]) -> Option<(Tag, &[u8])> {
+fn plain_start(b: &[u8]) -> Option<(Tag, bool, usize)> {
     let [b'<', b'a'..=b'z', ..] = b else {
         return None;
     };
-    // Names are 2 to 16 bytes long: `<`, the name and `>` fit in three words.
-    let gt = find_either(b, b'>', b'>', 24)?;
-    let tag = Tag::from_local(b.get(1..gt)?)?;
-    if tag.is_structural() {
-        return None;
-    }
-    Some((tag, b.get(gt + 1..)?))
+    let gt = find_either(b, b'>', b'>', TAG_WINDOW)?;
+    let (name, empty) = match b.get(1..gt)? {
+        [name @ .., b'/'] => (name, true),
+        name => (name, false),
+    };
+    Some((Tag::from_local(name)?, empty, gt + 1))
 }
 
-/// Text with no reference followed by exactly `</name>` for `tag`, at the start of `b`:
-/// the length of the text, and what follows the end tag.
+/// The encodings a declaration may name (in any case): the document is read as UTF-8.
+const READ_ENCODINGS: [&[u8]; 4] = [b"utf-8", b"utf8", b"us-ascii", b"ascii"];
+
+/// An XML declaration in its plainest forms at the start of `doc`, `<?xml version='1.0'?>`
+/// (Python's), or with double quotes, or with ` encoding='UTF-8'` (or another name of
+/// [`READ_ENCODINGS`]) after the version (xmlrpc-c's, Apache's, Perl's): what follows it.
+/// `None` for any other form, which quick-xml reads.
+#[inline]
+fn plain_declaration(doc: &[u8]) -> Option<&[u8]> {
+    let [q @ (b'\'' | b'"'), b'1', b'.', b'0', close, rest @ ..] =
+        doc.strip_prefix(b"<?xml version=")?
+    else {
+        return None;
+    };
+    if close != q {
+        return None;
+    }
+    if let Some(after) = rest.strip_prefix(b"?>") {
+        return Some(after);
+    }
+    let [q @ (b'\'' | b'"'), named @ ..] = rest.strip_prefix(b" encoding=")? else {
+        return None;
+    };
+    let end = named.iter().take(16).position(|c| c == q)?;
+    if !READ_ENCODINGS
+        .iter()
+        .any(|n| named[..end].eq_ignore_ascii_case(n))
+    {
+        return None;
+    }
+    named[end + 1..].strip_prefix(b"?>")
+}
+
+/// The length of the end tag `</name>` of `tag` if `b` starts with exactly that.
 #[inline(always)]
-fn plain_text(b: &[u8], tag: Tag) -> Option<(usize, &[u8])> {
-    let len = find_either(b, b'<', b'&', LEAF_WINDOW)?;
-    let (end, after) = b
-        .get(len..)?
-        .split_at_checked(TAG_WORDS[tag as usize].0 + 3)?;
-    match end {
-        [b'<', b'/', name @ .., b'>'] if tag.is_named(name) => Some((len, after)),
+fn plain_end(b: &[u8], tag: Tag) -> Option<usize> {
+    let len = TAG_WORDS[tag as usize].0 + 3;
+    match b.get(..len)? {
+        [b'<', b'/', name @ .., b'>'] if tag.is_named(name) => Some(len),
         _ => None,
     }
 }
@@ -604,8 +628,11 @@ enum Step {
     Mark(Mark),
     /// Character data, put in (or appended to) `Tokenizer::text`.
     Piece,
-    /// Nothing: a comment, the XML declaration, whitespace outside the root.
+    /// Nothing: a comment, whitespace outside the root.
     Skip,
+    /// The XML declaration, which is passed over; after it, quick-xml stands between two
+    /// marks, where [`Tokenizer::plain`] may read on.
+    Declaration,
 }
 
 #[cold]
@@ -646,19 +673,19 @@ impl<'a> Tokenizer<'a> {
         };
         let mut reader = Reader::from_reader(doc.as_bytes());
         let c = reader.config_mut();
-        // End names are checked here against the element stack, which is cheaper than
-        // quick-xml's byte comparison; quick-xml takes over after an element with a
-        // namespace prefix (see `start_tag`), as the stack keeps only local names.
+        // End tags are checked here against the element stack, for the tags quick-xml
+        // reads and for those `plain` reads: quick-xml's own record of open elements
+        // misses the latter, so it must neither compare end names nor refuse an end tag
+        // it has no start for.
         c.check_end_names = false;
+        c.allow_unmatched_ends = true;
         c.check_comments = true;
         c.allow_dangling_amp = false;
-        c.allow_unmatched_ends = false;
         c.expand_empty_elements = false;
         c.trim_text(false);
-        // Whitespace after the name of an end tag (`</value >`) is trimmed in `check_end`;
-        // quick-xml trims it only while it compares end names itself.
+        // Whitespace after the name of an end tag (`</value >`) is trimmed in `check_end`.
         c.trim_markup_names_in_closing_tags = false;
-        Tokenizer {
+        let mut tokenizer = Tokenizer {
             reader,
             doc,
             not_utf8,
@@ -667,17 +694,27 @@ impl<'a> Tokenizer<'a> {
             merging: false,
             step_pos: 0,
             stack: TagStack::default(),
+            prefixed: Vec::new(),
             root_seen: false,
             pos: 0,
             base: 0,
-            ahead: [(Tok::Text, 0); 4],
-            ahead_len: 0,
-            ahead_done: 0,
-            ahead_text: Cow::Borrowed(""),
+            plain_ok: false,
             failed: false,
+            reader_fresh: true,
             #[cfg(test)]
-            leaves: true,
+            plain_on: tests::PLAIN.get(),
+        };
+        // The declaration in its plainest form is passed over here, where quick-xml
+        // would read an event for it; plain markup may follow.
+        let xml = doc.as_bytes();
+        if tokenizer.plain_on()
+            && let Some(after) = plain_declaration(xml)
+        {
+            tokenizer.advance(xml, after);
+            tokenizer.skip_blanks(true);
+            tokenizer.plain_ok = true;
         }
+        tokenizer
     }
 
     /// The offset in the document of what the reader reads next.
@@ -794,19 +831,30 @@ impl<'a> Tokenizer<'a> {
         let result = self.reader.read_event();
         let step = match result {
             Ok(Event::Start(e)) => {
-                let tag = self.start_tag(&e, start)?;
+                let (tag, prefixed) = self.start_tag(&e, start)?;
                 self.stack.push(tag);
+                if prefixed {
+                    self.keep_prefixed(&e, start)?;
+                }
                 self.skip_blanks(tag.is_structural());
                 Step::Mark(Mark::Start(tag))
             }
             Ok(Event::End(e)) => {
+                let depth = self.stack.len;
                 let tag = self
                     .stack
                     .pop()
                     .ok_or_else(|| syntax("an unmatched end tag", start))?;
                 let name: &[u8] = &e;
-                if !tag.is_named(name) {
-                    self.check_end(name, tag, start)?;
+                let written = match self.prefixed.last() {
+                    Some(&(d, written)) if d == depth => {
+                        self.prefixed.pop();
+                        Some(written)
+                    }
+                    _ => None,
+                };
+                if written.is_some() || !tag.is_named(name) {
+                    check_end(name, tag, written, start)?;
                 }
                 self.skip_blanks(self.stack.last().is_none_or(|t| t.is_structural()));
                 Step::Mark(Mark::End(tag))
@@ -822,7 +870,7 @@ impl<'a> Tokenizer<'a> {
                 raw => self.text_event(raw, start)?,
             },
             Ok(Event::Empty(e)) => {
-                let tag = self.start_tag(&e, start)?;
+                let (tag, _) = self.start_tag(&e, start)?;
                 Step::Mark(Mark::Empty(tag))
             }
             // Each event takes at least one byte, so only the first starts at 0.
@@ -830,6 +878,29 @@ impl<'a> Tokenizer<'a> {
             Err(e) => return Err(self.xml_error(e)),
         };
         Ok(step)
+    }
+
+    /// quick-xml's first event. quick-xml passes over a byte order mark at the start of
+    /// what it reads first, as it should at the start of the document. When plain markup
+    /// was read before (see [`plain_declaration`]) it starts further on, where a byte
+    /// order mark is a character: the text it starts, up to the next markup or reference,
+    /// is taken here as quick-xml would read it there.
+    #[cold]
+    fn first_step(&mut self) -> Result<Step> {
+        self.reader_fresh = false;
+        let rest: &'a [u8] = self.reader.get_ref();
+        if self.base == 0 || !rest.starts_with("\u{FEFF}".as_bytes()) {
+            return self.step();
+        }
+        let len = rest
+            .iter()
+            .position(|&b| b == b'<' || b == b'&')
+            .unwrap_or(rest.len());
+        let start = self.offset();
+        self.step_pos = start;
+        // Taken whether or not it is an error, as quick-xml would have read it.
+        self.advance(rest, &rest[len..]);
+        self.text_event(Cow::Borrowed(&rest[..len]), start)
     }
 
     /// Character data: dropped where only elements belong and it is blank, checked and
@@ -962,9 +1033,7 @@ impl<'a> Tokenizer<'a> {
                 if let Some(enc) = named.then(|| d.encoding()).flatten() {
                     let enc =
                         enc.map_err(|e| syntax(format!("malformed XML declaration: {e}"), start))?;
-                    let ok = ["utf-8", "utf8", "us-ascii", "ascii"]
-                        .iter()
-                        .any(|n| enc.eq_ignore_ascii_case(n.as_bytes()));
+                    let ok = READ_ENCODINGS.iter().any(|n| enc.eq_ignore_ascii_case(n));
                     if !ok {
                         return Err(syntax(
                             format!("unsupported encoding `{}`: only UTF-8 is read", shown(&enc)),
@@ -972,7 +1041,7 @@ impl<'a> Tokenizer<'a> {
                         ));
                     }
                 }
-                Step::Skip
+                Step::Declaration
             }
             Event::PI(_) => return Err(syntax("processing instructions are not allowed", start)),
             Event::DocType(_) => return Err(syntax("a DOCTYPE is not allowed", start)),
@@ -982,101 +1051,192 @@ impl<'a> Tokenizer<'a> {
         })
     }
 
-    /// Reads the next token: one read ahead by [`leaf`](Self::leaf), or a leaf element
-    /// read by it, or from quick-xml's events a mark or all the character data up to the
-    /// next mark (which is kept as the peeked one).
+    /// Reads the next token: markup in its plainest form read by [`plain`](Self::plain),
+    /// or from quick-xml's events a mark or all the character data up to the next mark
+    /// (which is kept as the peeked one).
+    #[inline(always)]
     fn read(&mut self) -> Result<Tok> {
-        if let Some(tok) = self.ahead_next() {
-            return Ok(tok);
-        }
-        if self.leaves_on()
-            && !self.failed
-            && let Some(tok) = self.leaf()
+        if self.plain_ok
+            && self.plain_on()
+            && let Some(tok) = self.plain()
         {
             return Ok(tok);
         }
-        let read = self.read_events();
-        self.failed |= read.is_err();
-        read
+        self.read_by_events()
     }
 
-    /// The next token read ahead by [`leaf`](Self::leaf), if one is left. A text's mark
-    /// is kept as the peeked one, as [`read_events`](Self::read_events) keeps it.
-    #[inline]
-    fn ahead_next(&mut self) -> Option<Tok> {
-        let (tok, pos) = self.take_ahead()?;
-        self.pos = pos;
-        if tok == Tok::Text {
-            self.text = std::mem::replace(&mut self.ahead_text, Cow::Borrowed(""));
-            if let Some((Tok::Mark(m), at)) = self.take_ahead() {
-                self.peeked = Some((m, at));
+    /// [`read`](Self::read) where plain markup stops: quick-xml reads.
+    #[inline(never)]
+    fn read_by_events(&mut self) -> Result<Tok> {
+        loop {
+            if self.plain_ok
+                && self.plain_on()
+                && let Some(tok) = self.plain()
+            {
+                return Ok(tok);
+            }
+            match self.read_events() {
+                Ok(Some(tok)) => {
+                    self.plain_ok = !self.failed;
+                    return Ok(tok);
+                }
+                // The declaration, which plain markup may follow.
+                Ok(None) => self.plain_ok = !self.failed,
+                Err(e) => {
+                    self.failed = true;
+                    self.plain_ok = false;
+                    return Err(e);
+                }
             }
         }
-        Some(tok)
     }
 
-    /// Takes the next of the tokens read ahead, if one is left.
-    #[inline(always)]
-    fn take_ahead(&mut self) -> Option<(Tok, u64)> {
-        let next = *self
-            .ahead
-            .get(..usize::from(self.ahead_len))?
-            .get(usize::from(self.ahead_done))?;
-        self.ahead_done += 1;
-        Some(next)
-    }
-
-    /// [`read`](Self::read) through quick-xml's events.
-    fn read_events(&mut self) -> Result<Tok> {
+    /// [`read`](Self::read) through quick-xml's events: a token, or `None` right after
+    /// the XML declaration.
+    fn read_events(&mut self) -> Result<Option<Tok>> {
         self.merging = false;
         loop {
-            match self.step()? {
+            let step = if self.reader_fresh {
+                self.first_step()?
+            } else {
+                self.step()?
+            };
+            match step {
                 Step::Mark(m) if !self.merging => {
                     self.pos = self.step_pos;
-                    return Ok(Tok::Mark(m));
+                    return Ok(Some(Tok::Mark(m)));
                 }
                 Step::Mark(m) => {
                     self.peeked = Some((m, self.step_pos));
-                    return Ok(Tok::Text);
+                    return Ok(Some(Tok::Text));
                 }
                 Step::Piece if !self.merging => {
                     self.pos = self.step_pos;
                     self.merging = true;
                 }
-                Step::Piece | Step::Skip => {}
+                Step::Declaration if !self.merging => return Ok(None),
+                Step::Piece | Step::Skip | Step::Declaration => {}
             }
         }
     }
 
-    /// Whether [`leaf`](Self::leaf) runs: always, but in the tests that compare it with
+    /// Whether [`plain`](Self::plain) runs: always, but in the tests that compare it with
     /// reading by events alone.
     #[inline(always)]
-    fn leaves_on(&self) -> bool {
+    fn plain_on(&self) -> bool {
         #[cfg(test)]
-        return self.leaves;
+        return self.plain_on;
         #[cfg(not(test))]
         true
     }
 
-    /// A leaf element in its plainest form, read without quick-xml: `<int>42</int>`, that
-    /// is, a start tag that is exactly the bare name of an element that holds character
-    /// data, text with no reference (up to [`LEAF_WINDOW`] bytes), and the exact end tag;
-    /// or such an element as the one content of a `<value>`, which is how most values are
-    /// written. For quick-xml these are three events (five with the `<value>`), each
-    /// costlier than this whole function, and together most events of a typical message.
-    /// What it returns, now and from the next calls, is what those events would give;
-    /// anything else (a comment, CDATA, a reference, attributes, a prefix, whitespace in a
-    /// tag, text with a character XML forbids) is left to quick-xml, which then reads the
-    /// element from its start, so its own record of open elements stays whole.
+    /// Whether the innermost open element was written with a namespace prefix: its end
+    /// tag is then checked against that name, by [`step`](Self::step).
+    #[inline(always)]
+    fn top_prefixed(&self) -> bool {
+        self.prefixed
+            .last()
+            .is_some_and(|&(depth, _)| depth == self.stack.len)
+    }
+
+    /// One token of markup in its plainest form, read by comparing bytes where quick-xml
+    /// would read an event (or two): a start tag that is exactly `<name>` or `<name/>` for
+    /// an XML-RPC name, the exact end tag `</name>` of the innermost element (unless it
+    /// was written with a prefix), text with no reference, up to [`TEXT_WINDOW`] bytes,
+    /// followed by that end tag (the end tag is then the peeked mark, as quick-xml's
+    /// reading keeps it), or the end of the document after the root; blank text before
+    /// it is passed over where quick-xml would pass over it. Anything else is `None`,
+    /// and quick-xml reads it from where it starts. The tokens, texts and offsets are
+    /// those quick-xml's events give.
     #[inline]
-    fn leaf(&mut self) -> Option<Tok> {
-        // The root is read by quick-xml, and so is what XML-RPC puts in a `<params>`, a
-        // `<struct>` or an `<array>`: elements that hold elements.
-        if !self.stack.last()?.may_hold_leaf() {
-            return None;
-        }
+    fn plain(&mut self) -> Option<Tok> {
         let rest: &'a [u8] = self.reader.get_ref();
-        // Blank text that quick-xml would skip (see `skip_blanks`).
+        let top = self.stack.last();
+        // Where quick-xml passes over blank text (see `skip_blanks`), so does this.
+        let skip = self.reader.config().trim_text_start;
+        let blank = if skip {
+            rest.iter()
+                .take_while(|&&b| quick_xml::utils::is_whitespace(b))
+                .count()
+        } else {
+            0
+        };
+        let b = rest.get(blank..)?;
+        // A token's offset is where the reader stood before it, blanks included, as for
+        // an event.
+        let start = self.offset();
+        match b {
+            [b'<', b'/', ..] => {
+                let tag = top?;
+                if self.top_prefixed() {
+                    return None;
+                }
+                let after = b.get(plain_end(b, tag)?..)?;
+                self.close(rest, after);
+                self.pos = start;
+                Some(Tok::Mark(Mark::End(tag)))
+            }
+            [b'<', ..] => {
+                let (tag, empty, len) = plain_start(b)?;
+                let after = b.get(len..)?;
+                if top.is_none() {
+                    if self.root_seen {
+                        return None;
+                    }
+                    self.root_seen = true;
+                }
+                self.advance(rest, after);
+                self.pos = start;
+                if empty {
+                    return Some(Tok::Mark(Mark::Empty(tag)));
+                }
+                self.stack.push(tag);
+                self.skip_blanks(tag.is_structural());
+                Some(Tok::Mark(Mark::Start(tag)))
+            }
+            [] => {
+                if top.is_some() || !self.root_seen || self.not_utf8.is_some() {
+                    return None;
+                }
+                self.advance(rest, b);
+                self.pos = start;
+                Some(Tok::Mark(Mark::Eof))
+            }
+            _ => {
+                let tag = top?;
+                if skip || self.top_prefixed() {
+                    return None;
+                }
+                let len = find_either(b, b'<', b'&', TEXT_WINDOW)?;
+                let end = b.get(len..)?;
+                let after = end.get(plain_end(end, tag)?..)?;
+                let text = self.doc_slice(b.get(..len)?)?;
+                // Text with a character XML forbids is left to quick-xml too, so that the
+                // error comes where reading by events reports it.
+                let text = raw_piece(Cow::Borrowed(text), start).ok()?;
+                self.close(rest, after);
+                self.text = text;
+                self.pos = start;
+                self.peeked = Some((Mark::End(tag), start + len as u64));
+                Some(Tok::Text)
+            }
+        }
+    }
+
+    /// Reads `mark` if it comes next in its plainest form, as [`plain`](Self::plain)
+    /// reads it: a start tag that is exactly `<name>` inside the root, or the exact end
+    /// tag of the innermost element. `true` with the state as after reading it token by
+    /// token; `false`, with nothing read, for anything else. Cheaper than a token: the
+    /// name is compared, not looked up. Always in line, where `mark` is a constant.
+    #[inline(always)]
+    pub(crate) fn plain_expect(&mut self, mark: Mark) -> bool {
+        if !self.plain_ok || !self.plain_on() || self.peeked.is_some() {
+            return false;
+        }
+        let Some(top) = self.stack.last() else {
+            return false;
+        };
+        let rest: &'a [u8] = self.reader.get_ref();
         let blank = if self.reader.config().trim_text_start {
             rest.iter()
                 .take_while(|&&b| quick_xml::utils::is_whitespace(b))
@@ -1084,56 +1244,159 @@ impl<'a> Tokenizer<'a> {
         } else {
             0
         };
-        // Where each part starts, counted from `rest`: every part is a suffix of it.
-        let at = |part: &[u8]| rest.len() - part.len();
-        let (tag, body) = plain_start(rest.get(blank..)?)?;
-        // The element holding the text, where its text starts and ends, where the value's
-        // end tag starts (if it is a value around it), and the rest of the document.
-        let (leaf_tag, text_at, text_end, value_end, rest_after) = match plain_start(body) {
-            // `<value><int>`: the value holds a leaf, and then must end.
-            Some((inner, inner_body)) if tag == Tag::Value => {
-                let (len, after) = plain_text(inner_body, inner)?;
-                let rest_after = after.strip_prefix(b"</value>")?;
-                let text_at = at(inner_body);
-                (inner, text_at, text_at + len, Some(at(after)), rest_after)
-            }
-            Some(_) => return None,
-            None => {
-                let (len, after) = plain_text(body, tag)?;
-                (tag, at(body), at(body) + len, None, after)
-            }
+        let Some(b) = rest.get(blank..) else {
+            return false;
         };
-        let text = self.doc_slice(rest.get(text_at..text_end)?)?;
         let start = self.offset();
-        // Text with a character XML forbids is left to quick-xml too, so that the error
-        // comes where reading by events reports it: after the start mark.
-        let text = raw_piece(Cow::Borrowed(text), start + text_at as u64).ok()?;
-        *self.reader.get_mut() = rest_after;
-        self.base += at(rest_after) as u64;
-        let mut n = 0;
-        let mut queue = |tok: Tok, offset: usize| {
-            // At most four tokens: the inner start, the text, two ends.
-            debug_assert!(n < self.ahead.len());
-            if let Some(slot) = self.ahead.get_mut(n) {
-                *slot = (tok, start + offset as u64);
-                n += 1;
+        match mark {
+            Mark::Start(tag) => {
+                let len = TAG_WORDS[tag as usize].0 + 2;
+                let Some(after) = (match b.get(..len) {
+                    Some([b'<', name @ .., b'>']) if tag.is_named(name) => b.get(len..),
+                    _ => None,
+                }) else {
+                    return false;
+                };
+                self.advance(rest, after);
+                self.stack.push(tag);
+                self.skip_blanks(tag.is_structural());
             }
-        };
-        if value_end.is_some() {
-            queue(Tok::Mark(Mark::Start(leaf_tag)), at(body));
+            Mark::End(tag) => {
+                if top != tag || self.top_prefixed() {
+                    return false;
+                }
+                let Some(after) = plain_end(b, tag).and_then(|n| b.get(n..)) else {
+                    return false;
+                };
+                self.close(rest, after);
+            }
+            Mark::Empty(_) | Mark::Eof => return false,
         }
-        if !text.is_empty() {
-            queue(Tok::Text, text_at);
-        }
-        queue(Tok::Mark(Mark::End(leaf_tag)), text_end);
-        if let Some(value_end) = value_end {
-            queue(Tok::Mark(Mark::End(Tag::Value)), value_end);
-        }
-        self.ahead_len = n as u8;
-        self.ahead_done = 0;
-        self.ahead_text = text;
         self.pos = start;
-        Some(Tok::Mark(Mark::Start(tag)))
+        true
+    }
+
+    /// Whether [`plain_value`](Self::plain_value) and [`plain_leaf`](Self::plain_leaf)
+    /// may read: as [`plain`](Self::plain), with nothing peeked, inside an element that
+    /// holds only elements (where blanks are passed over).
+    #[inline(always)]
+    fn plain_element_ok(&self) -> bool {
+        self.plain_ok
+            && self.plain_on()
+            && self.peeked.is_none()
+            && !self.stack.is_empty()
+            && self.reader.config().trim_text_start
+    }
+
+    /// The reader's bytes, and where they are after the blanks that start them.
+    #[inline(always)]
+    fn after_blanks(&self) -> (&'a [u8], usize) {
+        let rest: &'a [u8] = self.reader.get_ref();
+        let blank = rest
+            .iter()
+            .take_while(|&&b| quick_xml::utils::is_whitespace(b))
+            .count();
+        (rest, blank)
+    }
+
+    /// A whole element that holds text, `<name>id</name>`, read at once where reading
+    /// token by token takes three tokens (two if it is empty): after blanks in an element
+    /// that holds only elements, exactly the start tag of `tag`, text with no reference,
+    /// and exactly its end tag. Leaves the text as the text of the last token, and the
+    /// offset, the open elements and the reader as those tokens would. Anything else is
+    /// `false`, with nothing read.
+    #[inline]
+    pub(crate) fn plain_leaf(&mut self, tag: Tag) -> bool {
+        if !self.plain_element_ok() {
+            return false;
+        }
+        let (rest, blank) = self.after_blanks();
+        let start = self.offset();
+        let Some((text, end, after)) = rest.get(blank..).and_then(|b| {
+            let body = match plain_start(b)? {
+                (t, false, len) if t == tag => b.get(len..)?,
+                _ => return None,
+            };
+            let n = find_either(body, b'<', b'&', TEXT_WINDOW)?;
+            let end = body.get(n..)?;
+            Some((body.get(..n)?, end, end.get(plain_end(end, tag)?..)?))
+        }) else {
+            return false;
+        };
+        let Some(text) = self
+            .doc_slice(text)
+            .and_then(|t| raw_piece(Cow::Borrowed(t), start).ok())
+        else {
+            return false;
+        };
+        self.pos = start + (rest.len() - end.len()) as u64;
+        self.advance(rest, after);
+        self.text = text;
+        true
+    }
+
+    /// A whole scalar `<value>` in its plainest form, read at once where reading token by
+    /// token takes five tokens: after blanks in an element that holds only elements, the
+    /// exact tag `<value>`, then either a type element whose tag passes `typed` (exactly
+    /// `<int>`, text with no reference, exactly `</int>`) or, if `untyped`, text with no
+    /// reference alone; then exactly `</value>`. Gives the type (`None` for an untyped
+    /// value) and the offset of the type element (of the `<value>` for an untyped value);
+    /// leaves the text as the text of the last token, and the offset, the open elements
+    /// and the reader as those five tokens would. Anything else is `None`, with nothing
+    /// read.
+    #[inline]
+    pub(crate) fn plain_value(
+        &mut self,
+        typed: fn(Tag) -> bool,
+        untyped: bool,
+    ) -> Option<(Option<Tag>, u64)> {
+        // A `<value>` that is the root is read token by token.
+        if !self.plain_element_ok() {
+            return None;
+        }
+        let (rest, blank) = self.after_blanks();
+        let body = rest.get(blank..)?.strip_prefix(b"<value>")?;
+        let start = self.offset();
+        let body_at = start + (rest.len() - body.len()) as u64;
+        let (tag, text, end) = match body {
+            [b'<', b'/', ..] if untyped => (None, &body[..0], body),
+            [b'<', ..] => {
+                let (tag, empty, len) = plain_start(body)?;
+                if empty || !typed(tag) {
+                    return None;
+                }
+                let inner = body.get(len..)?;
+                let n = find_either(inner, b'<', b'&', TEXT_WINDOW)?;
+                let end = inner.get(n..)?;
+                (Some(tag), inner.get(..n)?, end.get(plain_end(end, tag)?..)?)
+            }
+            _ if untyped => {
+                let n = find_either(body, b'<', b'&', TEXT_WINDOW)?;
+                (None, body.get(..n)?, body.get(n..)?)
+            }
+            _ => return None,
+        };
+        let after = end.strip_prefix(b"</value>")?;
+        let text = raw_piece(Cow::Borrowed(self.doc_slice(text)?), start).ok()?;
+        self.pos = start + (rest.len() - end.len()) as u64;
+        self.advance(rest, after);
+        self.text = text;
+        Some((tag, if tag.is_some() { body_at } else { start }))
+    }
+
+    /// Moves the reader from `rest`, where it stands, to `after`, a suffix of it.
+    #[inline(always)]
+    fn advance(&mut self, rest: &'a [u8], after: &'a [u8]) {
+        self.base += (rest.len() - after.len()) as u64;
+        *self.reader.get_mut() = after;
+    }
+
+    /// [`advance`](Self::advance) past the end tag of the innermost element, which closes.
+    #[inline(always)]
+    fn close(&mut self, rest: &'a [u8], after: &'a [u8]) {
+        self.stack.pop();
+        self.advance(rest, after);
+        self.skip_blanks(self.stack.last().is_none_or(|t| t.is_structural()));
     }
 
     /// The text as a string to append to; the first append leaves room for a few more
@@ -1190,9 +1453,10 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// The tag of a start or empty element; checks its attributes and the root rules.
+    /// The tag of a start or empty element, and whether its name has a namespace prefix;
+    /// checks its attributes and the root rules.
     #[inline]
-    fn start_tag(&mut self, e: &BytesStart<'_>, start: u64) -> Result<Tag> {
+    fn start_tag(&mut self, e: &BytesStart<'_>, start: u64) -> Result<(Tag, bool)> {
         if self.stack.is_empty() {
             if self.root_seen {
                 return Err(syntax("more than one root element", start));
@@ -1203,52 +1467,37 @@ impl<'a> Tokenizer<'a> {
         // (or `/>`) is the name, with no attributes and no prefix.
         let content: &[u8] = e;
         match Tag::from_local(content) {
-            Some(tag) => Ok(tag),
-            None => {
-                // From here on quick-xml compares end names byte for byte, so that
-                // `</ex:nil>` must close `<ex:nil>` and no other prefix.
-                let c = self.reader.config_mut();
-                c.check_end_names = true;
-                c.trim_markup_names_in_closing_tags = true;
-                Self::other_tag(e, start)
-            }
+            Some(tag) => Ok((tag, false)),
+            None => Self::other_tag(e, start),
         }
     }
 
-    /// An end tag whose name is not the bare name of the element it closes: fine if
-    /// quick-xml compared it with the start tag's own name already, a syntax error if not.
+    /// Keeps the name of an element with a namespace prefix as written, for its end tag
+    /// to be checked against: `</ex:i8>` must close `<ex:i8>`, not `<i8>` nor `<my:i8>`.
     #[cold]
-    fn check_end(&self, name: &[u8], open: Tag, start: u64) -> Result<()> {
-        // Only XML's whitespace may follow the name (`trim_ascii_end` would take a form feed).
-        let trimmed = quick_xml::utils::trim_xml_end(name);
-        if self.reader.config().check_end_names || open.is_named(trimmed) {
-            return Ok(());
-        }
-        Err(syntax(
-            format!(
-                "malformed XML: expecting `</{}>` found `</{}>`",
-                open.name(),
-                shown(name)
-            ),
-            start,
-        ))
+    fn keep_prefixed(&mut self, e: &BytesStart<'_>, start: u64) -> Result<()> {
+        let written = self
+            .doc_slice(e.name().0)
+            .ok_or_else(|| outside_document(start))?;
+        self.prefixed.push((self.stack.len, written.as_bytes()));
+        Ok(())
     }
 
     /// The tag of an element with attributes, whitespace after its name or a namespace
-    /// prefix; an error for an unknown element or an attribute that is not a namespace
-    /// declaration.
+    /// prefix, and whether it has a prefix; an error for an unknown element or an
+    /// attribute that is not a namespace declaration.
     #[cold]
-    fn other_tag(e: &BytesStart<'_>, start: u64) -> Result<Tag> {
+    fn other_tag(e: &BytesStart<'_>, start: u64) -> Result<(Tag, bool)> {
         let name: &[u8] = e.name().0;
-        let tag = match Tag::from_local(name) {
-            Some(t) => t,
-            None => Self::prefixed_tag(e, start)?,
+        let (tag, prefixed) = match Tag::from_local(name) {
+            Some(t) => (t, false),
+            None => (Self::prefixed_tag(e, start)?, true),
         };
         let raw = e.attributes_raw();
         if !raw.is_empty() && !is_xml_ws(raw) {
             Self::check_attributes(e, tag, start)?;
         }
-        Ok(tag)
+        Ok((tag, prefixed))
     }
 
     /// The tag of an element whose name has a namespace prefix (`ex:nil`), or an error for
@@ -1290,6 +1539,28 @@ impl<'a> Tokenizer<'a> {
     }
 }
 
+/// An end tag that is not the bare name of the element it closes: fine if it names the
+/// element as its start tag did (`written`, for a name with a prefix) followed by XML
+/// whitespace, a syntax error if not.
+#[cold]
+fn check_end(name: &[u8], open: Tag, written: Option<&[u8]>, start: u64) -> Result<()> {
+    // Only XML's whitespace may follow the name (`trim_ascii_end` would take a form feed).
+    let trimmed = quick_xml::utils::trim_xml_end(name);
+    let expected = match written {
+        Some(written) if trimmed == written => return Ok(()),
+        Some(written) => shown(written),
+        None if open.is_named(trimmed) => return Ok(()),
+        None => open.name().to_owned(),
+    };
+    Err(syntax(
+        format!(
+            "malformed XML: expecting `</{expected}>` found `</{}>`",
+            shown(name)
+        ),
+        start,
+    ))
+}
+
 /// Turns raw text into character data: checks its characters and normalises line ends.
 /// In line, so that short text (most of it) is settled without a call.
 #[inline(always)]
@@ -1302,8 +1573,14 @@ fn raw_piece(raw: Cow<'_, str>, start: u64) -> Result<Cow<'_, str>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    std::thread_local! {
+        /// Whether tokenizers made on this thread read plain markup by comparing bytes;
+        /// the tests that compare both ways of reading whole messages turn it off.
+        pub(crate) static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    }
 
     fn tokens(xml: &str) -> Result<Vec<String>> {
         let mut t = Tokenizer::new(xml.as_bytes());
@@ -1607,14 +1884,14 @@ mod tests {
     /// `peek_mark`, 2: `next_mark`, 3: `take_text`), each result with the offset and text
     /// the tokenizer reports after it, up to the end; an error as its kind, offset and
     /// message, and three more calls after the first error.
-    fn trace(xml: &[u8], leaves: bool, ops: &[u8]) -> Vec<String> {
-        trace_up_to(xml, leaves, ops, 400)
+    fn trace(xml: &[u8], plain: bool, ops: &[u8]) -> Vec<String> {
+        trace_up_to(xml, plain, ops, 400)
     }
 
     /// [`trace`] of at most `limit` calls.
-    fn trace_up_to(xml: &[u8], leaves: bool, ops: &[u8], limit: usize) -> Vec<String> {
+    fn trace_up_to(xml: &[u8], plain: bool, ops: &[u8], limit: usize) -> Vec<String> {
         let mut t = Tokenizer::new(xml);
-        t.leaves = leaves;
+        t.plain_on = plain;
         let mut out = Vec::new();
         let mut errors = 0;
         for &op in ops.iter().cycle().take(limit) {
@@ -1647,7 +1924,7 @@ mod tests {
         out
     }
 
-    /// Pieces of documents: plain leaves (what `leaf` reads) and every near miss of them,
+    /// Pieces of documents: plain markup (what `plain` reads) and every near miss of it,
     /// among the other markup and text a document can hold, well-formed or not.
     fn piece() -> impl proptest::strategy::Strategy<Value = String> {
         use proptest::prelude::*;
@@ -1672,6 +1949,7 @@ mod tests {
                 "param",
                 "methodCall",
                 "ex:i8",
+                "my:i8",
                 "ex:nil",
                 "bogus",
                 "Value",
@@ -1718,12 +1996,22 @@ mod tests {
             2 => names().prop_map(|n| format!("<{n}>")),
             2 => names().prop_map(|n| format!("</{n}>")),
             1 => names().prop_map(|n| format!("<{n}/>")),
+            1 => names().prop_map(|n| format!("<{n} />")),
+            1 => names().prop_map(|n| format!("</{n}\t>")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("<{n}>{t}")),
+            1 => (names(), texts()).prop_map(|(n, t)| format!("{t}</{n}>")),
             2 => texts().prop_map(str::to_owned),
             2 => Just("\n".to_owned()),
             1 => prop::sample::select(vec![
                 "<?xml version='1.0'?>",
                 "<?xml version=\"1.0\"?>",
                 "<?xml version='1.0' encoding='latin-1'?>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                "<?xml version='1.0' encoding='us-ascii'?>",
+                "<?xml version='1.0' encoding=\"utf-8'?>",
+                "<?xml version='1.1'?>",
+                "<?xml version='1.0' ?>",
+                "<?xml version='1.0'?>\u{FEFF}",
                 "<?xml version='1.0'?",
             ])
             .prop_map(str::to_owned),
@@ -1745,10 +2033,10 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
 
-        /// Reading leaf elements without quick-xml changes nothing anyone can see: the
+        /// Reading plain markup without quick-xml changes nothing anyone can see: the
         /// same tokens, texts, offsets and errors as reading every event with it.
         #[test]
-        fn leaves_read_alone_read_as_events_do(
+        fn plain_markup_reads_as_events_do(
             pieces in proptest::collection::vec(piece(), 0..24),
             wrap in proptest::prelude::any::<bool>(),
             cut in proptest::prelude::any::<proptest::sample::Index>(),
@@ -1770,9 +2058,9 @@ mod tests {
     }
 
     #[test]
-    fn leaves_read_alone_read_as_events_do_after_an_error_and_a_peek() {
+    fn plain_markup_reads_as_events_do_after_an_error_and_a_peek() {
         for (xml, ops) in [
-            // quick-xml stops at a syntax error; reading on must not find leaves after it.
+            // quick-xml stops at a syntax error; reading on must not find plain markup after it.
             (
                 &b"<methodCall><![CDATx[]]><value>5</value></methodCall>"[..],
                 &[0u8][..],
@@ -1798,8 +2086,8 @@ mod tests {
     }
 
     #[test]
-    fn leaves_read_alone_keep_offsets_over_a_long_document() {
-        // Many leaves, then an error: its offset counts every byte read by either way.
+    fn plain_markup_keeps_offsets_over_a_long_document() {
+        // Much plain markup, then an error: its offset counts every byte read by either way.
         let mut xml = String::from("<methodCall><params><param><value><array><data>\n");
         for i in 0..3000 {
             xml.push_str(&format!(
@@ -1813,5 +2101,179 @@ mod tests {
         assert!(parted.is_none(), "{}", parted.unwrap_or_default());
         let error = fast.iter().find(|l| l.starts_with("Syntax")).unwrap();
         assert!(error.starts_with(&format!("Syntax Some({at}) ")), "{error}");
+    }
+
+    /// Scalar values in their plainest form, every near miss of it, and other values.
+    fn value_piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let tags = || {
+            prop::sample::select(vec![
+                "int",
+                "i4",
+                "i8",
+                "string",
+                "boolean",
+                "double",
+                "base64",
+                "nil",
+                "struct",
+                "array",
+                "value",
+                "name",
+                "ex:int",
+                "bogus",
+                "dateTime.iso8601",
+            ])
+        };
+        let texts = || {
+            prop::sample::select(vec![
+                "",
+                "5",
+                " 7 ",
+                "-12",
+                "99999999999",
+                "1",
+                "2",
+                "1.5",
+                "aGk=",
+                "a b",
+                "\n",
+                "x\ry",
+                "&amp;",
+                "\u{1}",
+                "<!-- c -->",
+                "<![CDATA[c]]>",
+                "20260101T00:00:00",
+                "a long text that goes on and on past the end of the window that the fast \
+                 path looks through for the end tag after it, so quick-xml reads it",
+            ])
+        };
+        prop_oneof![
+            4 => (tags(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}></value>")),
+            2 => texts().prop_map(|t| format!("<value>{t}</value>")),
+            1 => (tags(), tags(), texts())
+                .prop_map(|(n, m, t)| format!("<value><{n}>{t}</{m}></value>")),
+            1 => (tags(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}> </value>")),
+            1 => (tags(), texts()).prop_map(|(n, t)| format!("<value> <{n}>{t}</{n}></value>")),
+            1 => (tags(), texts()).prop_map(|(n, t)| format!("<value ><{n}>{t}</{n}></value>")),
+            1 => (tags(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}></value >")),
+            1 => tags().prop_map(|n| format!("<value><{n}/></value>")),
+            1 => Just("<value/>".to_owned()),
+            1 => (tags(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}>")),
+            1 => texts().prop_map(|t| format!("<value><array><data><value>{t}</value></data></array></value>")),
+            1 => (tags(), texts()).prop_map(|(n, t)| {
+                format!("<value><struct><member><name>{t}</name><value><{n}>{t}</{n}></value></member></struct></value>")
+            }),
+            1 => (texts(), texts()).prop_map(|(a, b)| {
+                format!("<value><struct>\n<member>\n<name>{a}</name >\n<value>{b}</value>\n</member>\n<member><name>{b}</name><value>{a}</value></member></struct></value>")
+            }),
+        ]
+    }
+
+    /// Reads the parameters of `xml` as the types `kinds` names, one by one, and the end
+    /// of the document: what each read gave, as text.
+    fn read_call(xml: &[u8], kinds: &[u8], plain: bool) -> Vec<String> {
+        use crate::value::Value;
+        PLAIN.set(plain);
+        let mut out = Vec::new();
+        let config = crate::Config::default();
+        match crate::de::parse_call(xml, &config) {
+            Err(e) => out.push(format!("call: {e:?}")),
+            Ok(mut call) => {
+                out.push(format!("name {:?}", call.name));
+                for &kind in kinds {
+                    let r = match kind % 7 {
+                        0 => call.params.next::<i32>().map(|v| format!("{v:?}")),
+                        1 => call.params.next::<String>().map(|v| format!("{v:?}")),
+                        2 => call.params.next::<bool>().map(|v| format!("{v:?}")),
+                        3 => call.params.next::<f64>().map(|v| format!("{v:?}")),
+                        4 => call.params.next::<Value>().map(|v| format!("{v:?}")),
+                        5 => call.params.next::<i64>().map(|v| format!("{v:?}")),
+                        _ => call
+                            .params
+                            .next::<crate::DateTime>()
+                            .map(|v| format!("{v:?}")),
+                    };
+                    let failed = r.is_err();
+                    out.push(format!("{r:?}"));
+                    if failed {
+                        break;
+                    }
+                }
+                if out.last().is_some_and(|l| l.starts_with("Ok")) || kinds.is_empty() {
+                    out.push(format!("finish {:?}", call.params.finish()));
+                }
+            }
+        }
+        PLAIN.set(true);
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Reading whole scalar values at once changes nothing anyone can see: the same
+        /// values, errors and offsets as reading them token by token.
+        #[test]
+        fn plain_values_read_as_tokens_do(
+            values in proptest::collection::vec((value_piece(), 0..10usize), 0..6),
+            end in proptest::sample::select(vec![
+                "</params>{sep}</methodCall>",
+                "</params >{sep}</methodCall>",
+                "<!-- c --></params>{sep}</methodCall >",
+                "</params>{sep}</methodcall>",
+                "</params></params></methodCall>",
+                "</methodCall>",
+                "{sep}",
+            ]),
+            blanks in proptest::prelude::any::<bool>(),
+            kinds in proptest::collection::vec(0..7u8, 0..7),
+            cut in proptest::prelude::any::<proptest::sample::Index>(),
+            cut_it in proptest::prelude::any::<bool>(),
+            name in proptest::sample::select(vec![
+                "<methodName>m</methodName>",
+                "<methodName></methodName>",
+                "<methodName/>",
+                "<methodName>a&amp;b</methodName>",
+                "<methodName>\u{1}</methodName>",
+                "<methodName >m</methodName>",
+                "<methodName>m</methodName >",
+                "<methodName>m</methodname>",
+                "<methodName>m<!-- c --></methodName>",
+                "<name>m</name>",
+            ]),
+            declaration in proptest::sample::select(vec![
+                "<?xml version='1.0'?>",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                "<?xml version='1.0' encoding='latin-1'?>",
+                "<?xml version='1.0'?>\u{FEFF}",
+                "\u{FEFF}<?xml version='1.0'?>",
+                "",
+            ]),
+        ) {
+            let sep = if blanks { "\n" } else { "" };
+            let mut xml = format!("{declaration}{sep}<methodCall>{sep}{name}{sep}<params>{sep}");
+            for (v, wrap) in &values {
+                xml.push_str(&match wrap {
+                    0 => format!("<param >{sep}{v}{sep}</param>{sep}"),
+                    1 => format!("<param>{sep}{v}{sep}</param >{sep}"),
+                    2 => format!("<param>{v}<!-- c --></param>"),
+                    3 => format!("<param>{v}{v}</param>"),
+                    4 => format!("<param>{v}"),
+                    5 => v.clone(),
+                    6 => "<param/>".to_owned(),
+                    _ => format!("<param>{sep}{v}{sep}</param>{sep}"),
+                });
+            }
+            xml.push_str(&end.replace("{sep}", sep));
+            xml.push_str(sep);
+            let mut xml = xml.into_bytes();
+            if cut_it {
+                xml.truncate(cut.index(xml.len() + 1));
+            }
+            let plain = read_call(&xml, &kinds, true);
+            let tokens = read_call(&xml, &kinds, false);
+            proptest::prop_assert_eq!(plain, tokens, "{:?}", String::from_utf8_lossy(&xml));
+        }
     }
 }

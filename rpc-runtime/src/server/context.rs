@@ -24,7 +24,9 @@ pub struct Context {
 struct Inner {
     peer: Option<SocketAddr>,
     headers: http::HeaderMap,
-    method: String,
+    /// Shared with the server's table of names for a method a service declared, so a
+    /// call costs no copy of it.
+    method: Arc<str>,
     codec: crate::Config,
     /// The capacity a result's buffer starts with.
     reply_capacity: usize,
@@ -37,7 +39,8 @@ impl Context {
         headers: http::HeaderMap,
         method: impl Into<String>,
     ) -> Self {
-        Context::for_call(peer, headers, method, crate::Config::DEFAULT, 0)
+        let method: String = method.into();
+        Context::for_call(peer, headers, method.into(), crate::Config::DEFAULT, 0)
     }
 
     /// The context the server makes for a call: with the codec settings it reads and writes
@@ -50,7 +53,7 @@ impl Context {
     pub(crate) fn for_call(
         peer: Option<SocketAddr>,
         headers: http::HeaderMap,
-        method: impl Into<String>,
+        method: Arc<str>,
         codec: crate::Config,
         reply_capacity: usize,
     ) -> Self {
@@ -58,7 +61,7 @@ impl Context {
             inner: Arc::new(Inner {
                 peer,
                 headers,
-                method: method.into(),
+                method,
                 codec,
                 reply_capacity: reply_capacity.max(SMALL_REPLY),
             }),
@@ -132,7 +135,7 @@ mod tests {
             Context::for_call(
                 None,
                 http::HeaderMap::new(),
-                "echo",
+                "echo".into(),
                 crate::Config::DEFAULT,
                 capacity,
             )

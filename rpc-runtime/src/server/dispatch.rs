@@ -45,7 +45,8 @@ struct Known {
 /// The services of a server, indexed by wire name.
 pub(crate) struct Registry {
     entries: Vec<Entry>,
-    names: HashMap<String, Known, BuildHasherDefault<NameHasher>>,
+    /// (The names are shared with the context of each call to them.)
+    names: HashMap<Arc<str>, Known, BuildHasherDefault<NameHasher>>,
     /// Every callable name, sorted, `system.*` included: the answer of `system.listMethods`.
     listed: Vec<String>,
     introspection: bool,
@@ -66,7 +67,8 @@ impl Registry {
         multicall: bool,
     ) -> Result<Registry, BuildError> {
         let mut entries = Vec::with_capacity(services.len());
-        let mut names: HashMap<String, Known, BuildHasherDefault<NameHasher>> = HashMap::default();
+        let mut names: HashMap<Arc<str>, Known, BuildHasherDefault<NameHasher>> =
+            HashMap::default();
         for (index, (prefix, service)) in services.into_iter().enumerate() {
             let prefix = match prefix {
                 None => String::new(),
@@ -90,11 +92,11 @@ impl Registry {
                     if wire.starts_with("system.") {
                         return Err(BuildError::ReservedName(wire));
                     }
-                    if names.contains_key(&wire) {
+                    if names.contains_key(wire.as_str()) {
                         return Err(BuildError::DuplicateName(wire));
                     }
                     names.insert(
-                        wire,
+                        wire.into(),
                         Known {
                             entry: index,
                             help,
@@ -105,7 +107,7 @@ impl Registry {
             }
             entries.push(Entry { service, prefix });
         }
-        let mut listed: Vec<String> = names.keys().cloned().collect();
+        let mut listed: Vec<String> = names.keys().map(|k| k.to_string()).collect();
         if introspection {
             listed.extend(
                 [
@@ -241,17 +243,28 @@ impl Registry {
         settings: &DispatchSettings,
         env: CallEnv,
     ) -> Vec<u8> {
-        // Python's client writes ISO-8859-1 when asked to (`encoding='iso-8859-1'`).
-        let body = match crate::de::latin1_to_utf8(&body) {
-            Ok(Cow::Borrowed(_)) => body,
-            Ok(Cow::Owned(utf8)) => Bytes::from(utf8),
-            Err(e) => return encode_fault(&e.to_fault()),
-        };
-        let call = match parse_call(&body, &settings.codec) {
-            Ok(call) => call,
+        // Python's client writes ISO-8859-1 when asked to (`encoding='iso-8859-1'`). The
+        // reader refuses such a document at its declaration; only then is the body
+        // converted and read again, so no other request is searched for the declaration.
+        let mut converted = Bytes::new();
+        let (body_read, call) = match parse_call(&body, &settings.codec) {
+            Ok(call) => (&body, call),
             Err(e) => {
-                tracing::debug!(error = %e, peer = ?env.peer, "unreadable call");
-                return encode_fault(&e.to_fault());
+                let again = match crate::de::latin1_to_utf8(&body) {
+                    Ok(Cow::Owned(utf8)) => {
+                        converted = Bytes::from(utf8);
+                        parse_call(&converted, &settings.codec)
+                    }
+                    Ok(Cow::Borrowed(_)) => Err(e),
+                    Err(other) => Err(other),
+                };
+                match again {
+                    Ok(call) => (&converted, call),
+                    Err(e) => {
+                        tracing::debug!(error = %e, peer = ?env.peer, "unreadable call");
+                        return encode_fault(&e.to_fault());
+                    }
+                }
             }
         };
         let name = call.name;
@@ -269,24 +282,32 @@ impl Registry {
         } else {
             let span = call_span(&name);
             let started = timer();
-            // The context takes the name read from the request (one copy, when the name was
-            // borrowed from the body, which is dropped before the handler runs).
+            // The context takes the table's name for a declared method (shared, no copy),
+            // a copy of the name read from the request for any other (the body is dropped
+            // before the handler runs).
+            let (known, method) = self.lookup(&name);
             let ctx = Context::for_call(
                 env.peer,
                 env.headers,
-                name,
+                method,
                 settings.codec,
-                body.len() + RESPONSE_FRAME,
+                body_read.len() + RESPONSE_FRAME,
             );
             let source = Source::Xml {
                 params: Some(call.params),
-                body: &body,
+                body: body_read,
             };
             // The parameters are decoded here; the handler's future owns what it needs.
-            let begun = span.in_scope(|| self.start(ctx.method(), source, settings, &ctx));
+            // (A span nobody wants is not entered: see below.)
+            let begun = if span.is_disabled() {
+                self.start(ctx.method(), known, source, settings, &ctx)
+            } else {
+                span.in_scope(|| self.start(ctx.method(), known, source, settings, &ctx))
+            };
             // Free the request before the handler runs: a large call then never holds
             // both its XML and its reply at once.
             drop(body);
+            drop(converted);
             let r = match begun {
                 Started::Done(r) => r,
                 Started::Running(fut) => {
@@ -323,9 +344,15 @@ impl Registry {
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Fault> {
         let method = ctx.method();
+        let known = self.names.get(method);
         let span = call_span(method);
         let started = timer();
-        let result = match span.in_scope(|| self.start(method, source, settings, &ctx)) {
+        let begun = if span.is_disabled() {
+            self.start(method, known, source, settings, &ctx)
+        } else {
+            span.in_scope(|| self.start(method, known, source, settings, &ctx))
+        };
+        let result = match begun {
             Started::Done(r) => r,
             Started::Running(fut) => {
                 let running = run(fut, ctx, deadline, settings);
@@ -341,9 +368,20 @@ impl Registry {
         result
     }
 
+    /// The entry of a name a service declared, and the name for the call's context: the
+    /// table's own, shared, or a copy of `name` for any other.
+    fn lookup(&self, name: &str) -> (Option<&Known>, Arc<str>) {
+        match self.names.get_key_value(name) {
+            Some((wire, known)) => (Some(known), Arc::clone(wire)),
+            None => (None, Arc::from(name)),
+        }
+    }
+
+    /// Starts a call to `name`, whose entry (if a service declared it) is `known`.
     fn start(
         &self,
         name: &str,
+        known: Option<&Known>,
         mut source: Source<'_>,
         settings: &DispatchSettings,
         ctx: &Context,
@@ -352,7 +390,7 @@ impl Registry {
         if name.starts_with("system.") {
             return Started::Done(self.system(name, &mut source, config));
         }
-        if let Some(known) = self.names.get(name) {
+        if let Some(known) = known {
             let entry = &self.entries[known.entry];
             let local = &name[entry.prefix.len()..];
             let params = match source.take(config, true) {
@@ -403,7 +441,7 @@ impl Registry {
             METHOD_HELP => {
                 let method: String = params.next().map_err(|e| e.to_fault())?;
                 params.finish().map_err(|e| e.to_fault())?;
-                let help = if let Some(k) = self.names.get(&method) {
+                let help = if let Some(k) = self.names.get(method.as_str()) {
                     k.help
                 } else if self.system_signature(&method).is_some() {
                     Registry::system_help(&method)
@@ -415,7 +453,8 @@ impl Registry {
             METHOD_SIGNATURE => {
                 let method: String = params.next().map_err(|e| e.to_fault())?;
                 params.finish().map_err(|e| e.to_fault())?;
-                let signature: Vec<&'static str> = if let Some(k) = self.names.get(&method) {
+                let signature: Vec<&'static str> = if let Some(k) = self.names.get(method.as_str())
+                {
                     (k.signature)()
                 } else if let Some(sig) = self.system_signature(&method) {
                     sig.to_vec()
@@ -503,8 +542,9 @@ impl Registry {
                 )),
                 Ok((name, params)) => {
                     let source = Source::Values(Some(params));
+                    let (_, method) = self.lookup(&name);
                     let ctx =
-                        Context::for_call(env.peer, env.headers.clone(), name, settings.codec, 0);
+                        Context::for_call(env.peer, env.headers.clone(), method, settings.codec, 0);
                     Box::pin(self.call_one(source, settings, ctx, Some(deadline))).await
                 }
             };
