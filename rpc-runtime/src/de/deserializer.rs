@@ -209,11 +209,12 @@ impl<'a> Deserializer<'a> {
             self.at = at;
             return Ok(h);
         }
-        let open = match self.tok.next_mark()? {
-            Mark::Start(Tag::Value) => true,
-            Mark::Empty(Tag::Value) => false,
-            other => return Err(self.unexpected(other, "<value>")),
-        };
+        let open = self.tok.plain_open(Tag::Value)
+            || match self.tok.next_mark()? {
+                Mark::Start(Tag::Value) => true,
+                Mark::Empty(Tag::Value) => false,
+                other => return Err(self.unexpected(other, "<value>")),
+            };
         self.at = self.tok.pos();
         if self.depth >= self.config.max_depth {
             return Err(Error::new(
@@ -269,6 +270,10 @@ impl<'a> Deserializer<'a> {
 
     /// Reads the end of a typed `<value>`: whitespace, then `</value>`.
     pub(crate) fn end_value(&mut self) -> Result<()> {
+        if self.tok.plain_close(Tag::Value) {
+            self.depth -= 1;
+            return Ok(());
+        }
         match self.tok.next_mark()? {
             Mark::End(Tag::Value) => {
                 self.depth -= 1;
@@ -457,6 +462,9 @@ impl<'a> Deserializer<'a> {
     /// Reads the end tag of a struct or array the visitor stopped reading; anything else
     /// means it stopped early, an [`ErrorKind::Type`] error `unread` at `at`.
     fn expect_end(&mut self, end: Tag, at: u64, unread: &'static str) -> Result<()> {
+        if self.tok.plain_close(end) {
+            return Ok(());
+        }
         match self.tok.next_mark()? {
             Mark::End(tag) if tag == end => Ok(()),
             _ => Err(Error::new(ErrorKind::Type, unread).at_offset(at)),
@@ -468,6 +476,8 @@ impl<'a> Deserializer<'a> {
         let at = self.at;
         let (open, close_array) = if empty {
             (false, false)
+        } else if self.tok.plain_open(Tag::Data) {
+            (true, true)
         } else {
             match self.tok.next_mark()? {
                 Mark::End(Tag::Array) => (false, false),
@@ -491,7 +501,7 @@ impl<'a> Deserializer<'a> {
                 "the array has more items than the receiver reads",
             )?;
         }
-        if close_array {
+        if close_array && !self.tok.plain_close(Tag::Array) {
             match self.tok.next_mark()? {
                 Mark::End(Tag::Array) => {}
                 other => return Err(self.unexpected(other, "</array>")),
@@ -514,6 +524,9 @@ impl<'a> Deserializer<'a> {
     }
 
     fn end_member(&mut self) -> Result<()> {
+        if self.tok.plain_close(Tag::Member) {
+            return Ok(());
+        }
         match self.tok.next_mark()? {
             Mark::End(Tag::Member) => Ok(()),
             Mark::Start(Tag::Value) | Mark::Empty(Tag::Value) => Err(Error::new(
@@ -587,13 +600,19 @@ impl<'a> de::MapAccess<'a> for MapAcc<'_, 'a> {
         if !self.open {
             return Ok(None);
         }
-        match self.de.tok.next_mark()? {
-            Mark::End(Tag::Struct) => {
+        if !self.de.tok.plain_open(Tag::Member) {
+            if self.de.tok.plain_close(Tag::Struct) {
                 self.open = false;
                 return Ok(None);
             }
-            Mark::Start(Tag::Member) => {}
-            other => return Err(self.de.unexpected(other, "<member> or </struct>")),
+            match self.de.tok.next_mark()? {
+                Mark::End(Tag::Struct) => {
+                    self.open = false;
+                    return Ok(None);
+                }
+                Mark::Start(Tag::Member) => {}
+                other => return Err(self.de.unexpected(other, "<member> or </struct>")),
+            }
         }
         let at = self.de.tok.pos();
         if self.count >= self.de.config.max_members {
@@ -631,12 +650,22 @@ impl<'a> de::SeqAccess<'a> for SeqAcc<'_, 'a> {
         if !self.open {
             return Ok(None);
         }
-        if let Mark::End(Tag::Data) = self.de.tok.peek_mark()? {
+        if self.de.tok.plain_close(Tag::Data) {
+            self.open = false;
+            return Ok(None);
+        }
+        // A plain `<value>` is left for the item to read (a peek would keep the item's
+        // scalar from being read at once).
+        if !self.de.tok.plain_sees(Tag::Value)
+            && let Mark::End(Tag::Data) = self.de.tok.peek_mark()?
+        {
             self.de.tok.next_mark()?;
             self.open = false;
             return Ok(None);
         }
         if self.count >= self.de.config.max_items {
+            // At the item's `<value>`, which a plain one was not read up to.
+            self.de.tok.peek_mark()?;
             return Err(Error::new(
                 ErrorKind::Limit,
                 format!(

@@ -91,11 +91,11 @@ impl<'a> Params<'a> {
                     State::Closed | State::Done => return Ok(false),
                 }
                 // The usual document: the next tag in its plainest form, read at once.
-                if de.tok.plain_expect(Mark::Start(Tag::Param)) {
+                if de.tok.plain_open(Tag::Param) {
                     *state = State::ParamStarted;
                     return Ok(true);
                 }
-                if de.tok.plain_expect(Mark::End(Tag::Params)) {
+                if de.tok.plain_close(Tag::Params) {
                     *state = State::Closed;
                     return Ok(false);
                 }
@@ -183,7 +183,7 @@ impl<'a> Params<'a> {
         if let Source::Xml { de, state } = &mut self.source
             && *state == State::Closed
         {
-            if !de.tok.plain_expect(Mark::End(Tag::MethodCall)) {
+            if !de.tok.plain_close(Tag::MethodCall) {
                 match de.tok.next_mark()? {
                     Mark::End(Tag::MethodCall) => {}
                     other => return Err(de.unexpected(other, "</methodCall>")),
@@ -224,7 +224,7 @@ fn read_param<'a, T: Deserialize<'a>>(de: &mut Deserializer<'a>, started: bool) 
         }
     }
     let v = T::deserialize(&mut *de)?;
-    if de.tok.plain_expect(Mark::End(Tag::Param)) {
+    if de.tok.plain_close(Tag::Param) {
         return Ok(v);
     }
     match de.tok.next_mark()? {
@@ -298,7 +298,7 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
             Error::new(ErrorKind::Invalid, "the method name is empty").at_offset(de.tok.pos())
         );
     }
-    let state = if de.tok.plain_expect(Mark::Start(Tag::Params)) {
+    let state = if de.tok.plain_open(Tag::Params) {
         State::Open
     } else {
         match de.tok.next_mark()? {

@@ -663,7 +663,13 @@ impl<'a> Tokenizer<'a> {
         // of one per event.
         // A document that is not UTF-8 is read up to its first invalid byte, so that what
         // comes before it (a declaration naming another encoding, say) is reported first.
-        let (doc, not_utf8) = match std::str::from_utf8(xml) {
+        // simdutf8's fastest check says only whether it is; the standard one then says
+        // where it is not (and its verdict stands, should the two ever disagree).
+        let checked = match simdutf8::basic::from_utf8(xml) {
+            Ok(doc) => Ok(doc),
+            Err(_) => std::str::from_utf8(xml),
+        };
+        let (doc, not_utf8) = match checked {
             Ok(doc) => (doc, None),
             // The part before `valid_up_to` is UTF-8 by its definition.
             Err(e) => (
@@ -671,7 +677,16 @@ impl<'a> Tokenizer<'a> {
                 Some(e),
             ),
         };
-        let mut reader = Reader::from_reader(doc.as_bytes());
+        #[cfg(test)]
+        let plain_on = tests::PLAIN.get();
+        #[cfg(not(test))]
+        let plain_on = true;
+        // The declaration in its plainest form is passed over here, where quick-xml would
+        // read an event for it; plain markup may follow, and blanks before the root.
+        let all = doc.as_bytes();
+        let after_declaration = plain_on.then(|| plain_declaration(all)).flatten();
+        let start = after_declaration.unwrap_or(all);
+        let mut reader = Reader::from_reader(start);
         let c = reader.config_mut();
         // End tags are checked here against the element stack, for the tags quick-xml
         // reads and for those `plain` reads: quick-xml's own record of open elements
@@ -685,7 +700,8 @@ impl<'a> Tokenizer<'a> {
         c.trim_text(false);
         // Whitespace after the name of an end tag (`</value >`) is trimmed in `check_end`.
         c.trim_markup_names_in_closing_tags = false;
-        let mut tokenizer = Tokenizer {
+        c.trim_text_start = after_declaration.is_some();
+        Tokenizer {
             reader,
             doc,
             not_utf8,
@@ -697,24 +713,13 @@ impl<'a> Tokenizer<'a> {
             prefixed: Vec::new(),
             root_seen: false,
             pos: 0,
-            base: 0,
-            plain_ok: false,
+            base: (all.len() - start.len()) as u64,
+            plain_ok: after_declaration.is_some(),
             failed: false,
             reader_fresh: true,
             #[cfg(test)]
-            plain_on: tests::PLAIN.get(),
-        };
-        // The declaration in its plainest form is passed over here, where quick-xml
-        // would read an event for it; plain markup may follow.
-        let xml = doc.as_bytes();
-        if tokenizer.plain_on()
-            && let Some(after) = plain_declaration(xml)
-        {
-            tokenizer.advance(xml, after);
-            tokenizer.skip_blanks(true);
-            tokenizer.plain_ok = true;
+            plain_on,
         }
-        tokenizer
     }
 
     /// The offset in the document of what the reader reads next.
@@ -1223,19 +1228,14 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// Reads `mark` if it comes next in its plainest form, as [`plain`](Self::plain)
-    /// reads it: a start tag that is exactly `<name>` inside the root, or the exact end
-    /// tag of the innermost element. `true` with the state as after reading it token by
-    /// token; `false`, with nothing read, for anything else. Cheaper than a token: the
-    /// name is compared, not looked up. Always in line, where `mark` is a constant.
+    /// The reader's bytes and the offset of what it reads next, where markup may be read
+    /// in its plainest form now, with the blanks quick-xml would pass over passed over;
+    /// `None` where it may not (see [`plain`](Self::plain)) or outside the root.
     #[inline(always)]
-    pub(crate) fn plain_expect(&mut self, mark: Mark) -> bool {
-        if !self.plain_ok || !self.plain_on() || self.peeked.is_some() {
-            return false;
+    fn plain_at(&self) -> Option<(&'a [u8], &'a [u8], u64)> {
+        if !self.plain_ok || !self.plain_on() || self.peeked.is_some() || self.stack.is_empty() {
+            return None;
         }
-        let Some(top) = self.stack.last() else {
-            return false;
-        };
         let rest: &'a [u8] = self.reader.get_ref();
         let blank = if self.reader.config().trim_text_start {
             rest.iter()
@@ -1244,36 +1244,66 @@ impl<'a> Tokenizer<'a> {
         } else {
             0
         };
-        let Some(b) = rest.get(blank..) else {
+        Some((rest, rest.get(blank..)?, self.offset()))
+    }
+
+    /// Reads the start tag of `tag` if it comes next in its plainest form (exactly
+    /// `<name>`), as [`plain`](Self::plain) reads it: `true` with the state as after
+    /// reading it as a token, `false` with nothing read. Cheaper than a token: the name is
+    /// compared, not looked up.
+    ///
+    /// Always in line in optimised builds. Not in unoptimised ones, where nothing is
+    /// gained by it and each body in line adds to the frame of every recursive reader
+    /// that reads a tag (the test of deep nesting on a small stack runs there).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn plain_open(&mut self, tag: Tag) -> bool {
+        let Some((rest, b, start)) = self.plain_at() else {
             return false;
         };
-        let start = self.offset();
-        match mark {
-            Mark::Start(tag) => {
-                let len = TAG_WORDS[tag as usize].0 + 2;
-                let Some(after) = (match b.get(..len) {
-                    Some([b'<', name @ .., b'>']) if tag.is_named(name) => b.get(len..),
-                    _ => None,
-                }) else {
-                    return false;
-                };
-                self.advance(rest, after);
-                self.stack.push(tag);
-                self.skip_blanks(tag.is_structural());
-            }
-            Mark::End(tag) => {
-                if top != tag || self.top_prefixed() {
-                    return false;
-                }
-                let Some(after) = plain_end(b, tag).and_then(|n| b.get(n..)) else {
-                    return false;
-                };
-                self.close(rest, after);
-            }
-            Mark::Empty(_) | Mark::Eof => return false,
-        }
+        let len = TAG_WORDS[tag as usize].0 + 2;
+        let Some(after) = (match b.get(..len) {
+            Some([b'<', name @ .., b'>']) if tag.is_named(name) => b.get(len..),
+            _ => None,
+        }) else {
+            return false;
+        };
+        self.advance(rest, after);
+        self.stack.push(tag);
+        self.skip_blanks(tag.is_structural());
         self.pos = start;
         true
+    }
+
+    /// Reads the end tag of `tag` if it comes next in its plainest form (exactly
+    /// `</name>`) and closes the innermost element (not written with a prefix), as
+    /// [`plain_open`](Self::plain_open) reads a start tag (and is in line where it is).
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline)]
+    pub(crate) fn plain_close(&mut self, tag: Tag) -> bool {
+        if self.stack.last() != Some(tag) || self.top_prefixed() {
+            return false;
+        }
+        let Some((rest, b, start)) = self.plain_at() else {
+            return false;
+        };
+        let Some(after) = plain_end(b, tag).and_then(|n| b.get(n..)) else {
+            return false;
+        };
+        self.close(rest, after);
+        self.pos = start;
+        true
+    }
+
+    /// Whether the start tag of `tag` comes next in its plainest form, as
+    /// [`plain_open`](Self::plain_open) would read it; nothing is read.
+    #[inline]
+    pub(crate) fn plain_sees(&self, tag: Tag) -> bool {
+        let len = TAG_WORDS[tag as usize].0 + 2;
+        matches!(
+            self.plain_at().and_then(|(_, b, _)| b.get(..len)),
+            Some([b'<', name @ .., b'>']) if tag.is_named(name)
+        )
     }
 
     /// Whether [`plain_value`](Self::plain_value) and [`plain_leaf`](Self::plain_leaf)
@@ -2162,6 +2192,11 @@ pub(crate) mod tests {
             1 => (tags(), texts()).prop_map(|(n, t)| format!("<value><{n}>{t}</{n}>")),
             1 => texts().prop_map(|t| format!("<value><array><data><value>{t}</value></data></array></value>")),
             1 => (tags(), texts()).prop_map(|(n, t)| {
+                format!("<value><array>\n<data>\n<value>{t}</value>\n<value><{n}>{t}</{n}></value>\n<value><array><data><value>{t}</value></data></array></value></data>\n</array></value>")
+            }),
+            1 => Just("<value><array><data/></array></value>".to_owned()),
+            1 => Just("<value><array><data></data></array ></value>".to_owned()),
+            1 => (tags(), texts()).prop_map(|(n, t)| {
                 format!("<value><struct><member><name>{t}</name><value><{n}>{t}</{n}></value></member></struct></value>")
             }),
             1 => (texts(), texts()).prop_map(|(a, b)| {
@@ -2172,11 +2207,16 @@ pub(crate) mod tests {
 
     /// Reads the parameters of `xml` as the types `kinds` names, one by one, and the end
     /// of the document: what each read gave, as text.
-    fn read_call(xml: &[u8], kinds: &[u8], plain: bool) -> Vec<String> {
+    fn read_call(xml: &[u8], kinds: &[u8], plain: bool, tight: bool) -> Vec<String> {
         use crate::value::Value;
         PLAIN.set(plain);
         let mut out = Vec::new();
-        let config = crate::Config::default();
+        let mut config = crate::Config::default();
+        if tight {
+            config.max_items = 1;
+            config.max_members = 1;
+            config.max_depth = 2;
+        }
         match crate::de::parse_call(xml, &config) {
             Err(e) => out.push(format!("call: {e:?}")),
             Ok(mut call) => {
@@ -2271,9 +2311,11 @@ pub(crate) mod tests {
             if cut_it {
                 xml.truncate(cut.index(xml.len() + 1));
             }
-            let plain = read_call(&xml, &kinds, true);
-            let tokens = read_call(&xml, &kinds, false);
-            proptest::prop_assert_eq!(plain, tokens, "{:?}", String::from_utf8_lossy(&xml));
+            for tight in [false, true] {
+                let plain = read_call(&xml, &kinds, true, tight);
+                let tokens = read_call(&xml, &kinds, false, tight);
+                proptest::prop_assert_eq!(plain, tokens, "{:?}", String::from_utf8_lossy(&xml));
+            }
         }
     }
 }

@@ -79,6 +79,7 @@
 mod auth;
 mod context;
 mod dispatch;
+mod drain;
 mod handler;
 mod unwind;
 
@@ -94,7 +95,6 @@ use std::time::Duration;
 
 use http::HeaderValue;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, ToSocketAddrs};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -590,7 +590,7 @@ impl Server {
         let permits = Arc::new(Semaphore::new(
             conn.max_connections.min(Semaphore::MAX_PERMITS),
         ));
-        let graceful = GracefulShutdown::new();
+        let drain = drain::Drain::default();
         let mut tasks = JoinSet::new();
         tokio::pin!(signal);
         tracing::info!(%local_addr, "XML-RPC server listening");
@@ -623,7 +623,7 @@ impl Server {
             let _ = stream.set_nodelay(true);
             let service = conn_service(Arc::clone(&shared), peer);
             let connection = http.serve_connection(TokioIo::new(stream), service);
-            let watched = graceful.watch(connection);
+            let watched = drain.watch(connection);
             tasks.spawn(async move {
                 if let Err(e) = watched.await {
                     tracing::debug!(error = %e, %peer, "connection ended with an error");
@@ -633,12 +633,21 @@ impl Server {
         }
 
         drop(listener);
-        tracing::info!(%local_addr, connections = graceful.count(), "shutting down");
+        tracing::info!(%local_addr, connections = tasks.len(), "shutting down");
+        drain.start();
         let grace = tokio::time::sleep(conn.shutdown_grace);
-        tokio::select! {
-            () = graceful.shutdown() => {}
-            () = grace => {
-                tracing::warn!("grace period over; closing the remaining connections");
+        tokio::pin!(grace);
+        // Each connection's task ends once it has closed.
+        loop {
+            tokio::select! {
+                biased;
+                done = tasks.join_next() => if done.is_none() {
+                    break;
+                },
+                () = &mut grace => {
+                    tracing::warn!("grace period over; closing the remaining connections");
+                    break;
+                }
             }
         }
         tasks.shutdown().await;
