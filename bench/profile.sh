@@ -12,7 +12,11 @@ cd "$(dirname "$0")"
 CALLS=${1:-2000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release --quiet
+# The bare and the framework servers run from a build without the peers, as run.sh runs
+# them (see the `peers` feature in Cargo.toml).
+CARGO_TARGET_DIR=$CARGO_TARGET_DIR/solo cargo build --release --quiet --no-default-features
 BIN=$CARGO_TARGET_DIR/release/rpc-bench
+SOLO=$CARGO_TARGET_DIR/solo/release/rpc-bench
 OUT=${OUT:-$CARGO_TARGET_DIR/callgrind}
 mkdir -p "$OUT"
 
@@ -52,10 +56,12 @@ per_call() { # name workload cmd...
 echo "| workload | server | instructions per call | vs bare |"
 echo "|---|---|---:|---:|"
 for w in small medium; do
-    bare=$(per_call bare "$w" "$BIN" serve bare "$w")
+    bare=$(per_call bare "$w" "$SOLO" serve bare "$w")
     echo "| $w | bare hyper (fixed reply) | $bare | 1.00x |"
     for s in framework dxr; do
-        n=$(per_call "$s" "$w" "$BIN" serve "$s")
+        bin=$SOLO
+        [ "$s" = dxr ] && bin=$BIN
+        n=$(per_call "$s" "$w" "$bin" serve "$s")
         echo "| $w | $s | $n | $(awk -v a="$n" -v b="$bare" 'BEGIN{printf "%.2fx", a/b}') |"
     done
 done

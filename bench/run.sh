@@ -15,6 +15,9 @@ SERVER_CORE=${SERVER_CORE:-1}
 command -v python3 >/dev/null || { echo "python3 is needed (the Python peer)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 cargo build --release --quiet
+# The bare and the framework servers run from a build without the peers (see the `peers`
+# feature in Cargo.toml): built as a user of this framework builds them.
+CARGO_TARGET_DIR=$CARGO_TARGET_DIR/solo cargo build --release --quiet --no-default-features
 # 1,000 idle connections and the load generator's sockets need file descriptors.
 ulimit -n 8192 2>/dev/null || true
 
@@ -25,9 +28,11 @@ REPORT=$CARGO_TARGET_DIR/bench-report.md
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo "- rustc: $(rustc --version), python: $(python3 --version 2>&1)"
     echo "- load generator on core $LOAD_CORE, servers on core $SERVER_CORE"
+    echo "- bare hyper and this framework served by a build without the peers' crates (\`--no-default-features\`)"
     echo "- load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$REPORT.head"
-taskset -c "$LOAD_CORE" "$CARGO_TARGET_DIR/release/rpc-bench" suite --server-core "$SERVER_CORE" --out "$REPORT.body" "$@" >/dev/null
+taskset -c "$LOAD_CORE" "$CARGO_TARGET_DIR/release/rpc-bench" suite --server-core "$SERVER_CORE" \
+    --servers-bin "$CARGO_TARGET_DIR/solo/release/rpc-bench" --out "$REPORT.body" "$@" >/dev/null
 {
     cat "$REPORT.head"
     echo "- load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,7 +5,7 @@
 //! ```text
 //! rpc-bench suite [--secs S] [--warmup S] [--rounds N] [--conns N] [--idle N]
 //!                 [--big BYTES] [--server-core CORE] [--codec-rounds N] [--out FILE]
-//!                 [--only codec,load,clients,idle,big]
+//!                 [--only codec,load,clients,idle,big] [--servers-bin PATH]
 //! rpc-bench serve bare small|medium     a hyper server answering a fixed reply
 //! rpc-bench serve framework [--max-body BYTES]
 //! rpc-bench serve dxr
@@ -14,12 +14,19 @@
 //! rpc-bench codec-repeat CASE small|medium ITERATIONS   one reader in a loop (callgrind)
 //! ```
 
+// Without the peers only `serve bare` and `serve framework` remain; the rest of the
+// shared code is then unused.
+#![cfg_attr(not(feature = "peers"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "peers")]
 mod clients;
+#[cfg(feature = "peers")]
 mod codec;
 mod load;
 mod payload;
 mod servers;
 mod service;
+#[cfg(feature = "peers")]
 mod suite;
 
 use std::process::ExitCode;
@@ -70,12 +77,14 @@ fn main() -> ExitCode {
                 servers::framework(opts.get("--max-body"));
                 ExitCode::SUCCESS
             }
+            #[cfg(feature = "peers")]
             Some("dxr") => {
                 servers::dxr();
                 ExitCode::SUCCESS
             }
             _ => usage(),
         },
+        #[cfg(feature = "peers")]
         Some("suite") => {
             let d = suite::Settings::default();
             let settings = suite::Settings {
@@ -86,6 +95,7 @@ fn main() -> ExitCode {
                 idle: opts.get("--idle").unwrap_or(d.idle),
                 big: opts.get("--big").unwrap_or(d.big),
                 server_core: opts.get("--server-core").unwrap_or(d.server_core),
+                servers_bin: opts.get("--servers-bin"),
                 codec_rounds: opts.get("--codec-rounds").unwrap_or(d.codec_rounds),
                 only: opts
                     .get::<String>("--only")
@@ -172,6 +182,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        #[cfg(feature = "peers")]
         Some("codec") => {
             for t in codec::measure(opts.get("--rounds").unwrap_or(31)) {
                 println!(
@@ -184,6 +195,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        #[cfg(feature = "peers")]
         Some("codec-repeat") => {
             let (Some(name), Some(workload), Some(iters)) = (
                 args.get(1),

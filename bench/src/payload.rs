@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 
+#[cfg(feature = "peers")]
 use dxr::{TryFromValue, TryToValue};
 use serde::{Deserialize, Serialize};
 
 /// One struct of `medium.xml` (`{name, id, score, tags, active}`), readable and writable by
 /// both this framework (serde) and dxr (its derives).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TryFromValue, TryToValue)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "peers", derive(TryFromValue, TryToValue))]
 pub struct Item {
     /// `user-NNN <Lovelace & Babbage>`.
     pub name: String,

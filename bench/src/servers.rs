@@ -8,6 +8,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
+#[cfg(feature = "peers")]
 use dxr::{
     Fault as DxrFault, TryFromParams as _, TryFromValue as _, TryToValue as _, Value as DxrValue,
 };
@@ -91,6 +92,7 @@ pub fn framework(max_body: Option<usize>) {
 }
 
 /// `add` for dxr: two `<i4>` parameters.
+#[cfg(feature = "peers")]
 fn dxr_add(params: &[DxrValue], _: http::HeaderMap) -> Result<DxrValue, DxrFault> {
     let (a, b) = <(i32, i32)>::try_from_params(params)?;
     Ok(a.wrapping_add(b).try_to_value()?)
@@ -98,6 +100,7 @@ fn dxr_add(params: &[DxrValue], _: http::HeaderMap) -> Result<DxrValue, DxrFault
 
 /// `echo` for dxr, typed as for this framework: the array decoded into `Item`s with dxr's
 /// derive and encoded again.
+#[cfg(feature = "peers")]
 fn dxr_echo(params: &[DxrValue], _: http::HeaderMap) -> Result<DxrValue, DxrFault> {
     let [items] = params else {
         return Err(DxrFault::new(400, "one parameter expected".to_owned()));
@@ -108,6 +111,7 @@ fn dxr_echo(params: &[DxrValue], _: http::HeaderMap) -> Result<DxrValue, DxrFaul
 
 /// dxr 0.9's server: its axum `Router` served by `axum::serve` (dxr's own `Server` does
 /// the same), on the same runtime as the others.
+#[cfg(feature = "peers")]
 pub fn dxr() {
     runtime().block_on(async move {
         let route = dxr_server::RouteBuilder::new()

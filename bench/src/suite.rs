@@ -38,6 +38,9 @@ pub struct Settings {
     pub codec_rounds: usize,
     /// The sections to run (`codec`, `load`, `clients`, `idle`, `big`); empty: all.
     pub only: Vec<String>,
+    /// The binary that serves the bare and the framework servers: a build of this
+    /// package without the peers (see `Cargo.toml`); this binary when not given.
+    pub servers_bin: Option<String>,
 }
 
 impl Settings {
@@ -58,6 +61,7 @@ impl Default for Settings {
             server_core: "1".to_owned(),
             codec_rounds: 31,
             only: Vec::new(),
+            servers_bin: None,
         }
     }
 }
@@ -156,17 +160,18 @@ impl Kind {
 fn start(kind: Kind, workload: Workload, settings: &Settings, extra: &[&str]) -> io::Result<Proc> {
     let exe = std::env::current_exe()?;
     let exe = exe.to_str().expect("a UTF-8 path");
+    let servers = settings.servers_bin.as_deref().unwrap_or(exe);
     let core = settings.server_core.as_str();
     match kind {
         Kind::Bare => {
             let mut args = vec!["serve", "bare", workload.name()];
             args.extend_from_slice(extra);
-            spawn("bare", core, exe, &args)
+            spawn("bare", core, servers, &args)
         }
         Kind::Framework => {
             let mut args = vec!["serve", "framework"];
             args.extend_from_slice(extra);
-            spawn("framework", core, exe, &args)
+            spawn("framework", core, servers, &args)
         }
         Kind::Dxr => spawn("dxr", core, exe, &["serve", "dxr"]),
         Kind::Python => {

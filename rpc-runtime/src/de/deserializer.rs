@@ -335,10 +335,11 @@ impl<'a> Deserializer<'a> {
         }
     }
 
-    /// A whole scalar value read at once by [`Tokenizer::plain_value`], where it is
-    /// written in its plainest form and nothing was read ahead; its type (`None` for an
-    /// untyped value), with `at` set as [`begin_value`](Self::begin_value) sets it. The
-    /// tokens after it are then read as after the value's `</value>`.
+    /// A scalar value read at once by [`Tokenizer::plain_value`], where it is written in
+    /// its plainest form and nothing was read ahead; its type (`None` for an untyped
+    /// value), with `at` and the depth set as [`begin_value`](Self::begin_value) and
+    /// [`leaf`](Self::leaf) leave them. A typed value's `</value>` is then read by
+    /// [`end_value`](Self::end_value); an untyped value is read whole.
     #[inline]
     fn plain_scalar(&mut self, typed: fn(Tag) -> bool, untyped: bool) -> Option<Option<Tag>> {
         if self.pending.is_some() || self.depth >= self.config.max_depth {
@@ -346,6 +347,9 @@ impl<'a> Deserializer<'a> {
         }
         let (tag, at) = self.tok.plain_value(typed, untyped)?;
         self.at = at;
+        if tag.is_some() {
+            self.depth += 1;
+        }
         Some(tag)
     }
 
@@ -359,8 +363,10 @@ impl<'a> Deserializer<'a> {
         parse: impl FnOnce(&str, &mut Vec<u8>) -> Result<T>,
     ) -> Result<T> {
         if self.plain_scalar(ok, false).is_some() {
-            return parse(self.tok.text(), &mut self.scratch)
-                .map_err(|e: Error| e.at_offset(self.at));
+            let v = parse(self.tok.text(), &mut self.scratch)
+                .map_err(|e: Error| e.at_offset(self.at))?;
+            self.end_value()?;
+            return Ok(v);
         }
         match self.begin_value()? {
             Header::Typed { tag, empty } if ok(tag) => {
@@ -377,7 +383,9 @@ impl<'a> Deserializer<'a> {
     /// The text of a typed scalar whose type passes `ok`, through `</value>`.
     fn scalar_text(&mut self, expected: &'static str, ok: fn(Tag) -> bool) -> Result<Cow<'a, str>> {
         if self.plain_scalar(ok, false).is_some() {
-            return Ok(self.tok.take_text());
+            let text = self.tok.take_text();
+            self.end_value()?;
+            return Ok(text);
         }
         match self.begin_value()? {
             Header::Typed { tag, empty } if ok(tag) => {
@@ -391,8 +399,12 @@ impl<'a> Deserializer<'a> {
 
     /// A string value: untyped or `<string>`.
     fn read_str(&mut self) -> Result<Cow<'a, str>> {
-        if self.plain_scalar(|t| t == Tag::String, true).is_some() {
-            return Ok(self.tok.take_text());
+        if let Some(tag) = self.plain_scalar(|t| t == Tag::String, true) {
+            let text = self.tok.take_text();
+            if tag.is_some() {
+                self.end_value()?;
+            }
+            return Ok(text);
         }
         match self.begin_value()? {
             Header::Untyped => Ok(self.tok.take_text()),

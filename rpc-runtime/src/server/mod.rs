@@ -633,6 +633,8 @@ impl Server {
         }
 
         drop(listener);
+        // Connections that have ended are not counted.
+        while tasks.try_join_next().is_some() {}
         tracing::info!(%local_addr, connections = tasks.len(), "shutting down");
         drain.start();
         let grace = tokio::time::sleep(conn.shutdown_grace);
