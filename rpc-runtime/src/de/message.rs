@@ -257,6 +257,28 @@ fn check_size(xml: &[u8], config: &Config) -> Result<()> {
     }
 }
 
+/// Reads `<methodName>…</methodName>` (or `<methodName/>`): its text.
+fn method_name<'a>(de: &mut Deserializer<'a>) -> Result<Cow<'a, str>> {
+    if de.tok.plain_leaf(Tag::MethodName) {
+        return Ok(de.tok.take_text());
+    }
+    match de.tok.next_mark()? {
+        Mark::Start(Tag::MethodName) => {}
+        Mark::Empty(Tag::MethodName) => return Ok(Cow::Borrowed("")),
+        other => return Err(de.unexpected(other, "<methodName>")),
+    }
+    match de.tok.next()? {
+        Tok::Mark(Mark::End(_)) => return Ok(Cow::Borrowed("")),
+        Tok::Mark(other) => return Err(de.unexpected(other, "the method name")),
+        Tok::Text => {}
+    }
+    match de.tok.next()? {
+        Tok::Mark(Mark::End(Tag::MethodName)) => Ok(de.tok.take_text()),
+        Tok::Mark(other) => Err(de.unexpected(other, "</methodName>")),
+        Tok::Text => Err(Error::new(ErrorKind::Invalid, "unexpected text").at_offset(de.tok.pos())),
+    }
+}
+
 /// Parses a `<methodCall>` document up to its parameters.
 ///
 /// The method name is required and must not be empty; its text is kept as sent (entities
@@ -270,29 +292,7 @@ pub fn parse_call<'a>(xml: &'a [u8], config: &Config) -> Result<MethodCall<'a>> 
         Mark::Start(Tag::MethodCall) => {}
         other => return Err(de.unexpected(other, "<methodCall> as the root element")),
     }
-    let name = if de.tok.plain_leaf(Tag::MethodName) {
-        de.tok.take_text()
-    } else {
-        match de.tok.next_mark()? {
-            Mark::Start(Tag::MethodName) => match de.tok.next()? {
-                Tok::Text => {
-                    match de.tok.next()? {
-                        Tok::Mark(Mark::End(Tag::MethodName)) => {}
-                        Tok::Mark(other) => return Err(de.unexpected(other, "</methodName>")),
-                        Tok::Text => {
-                            return Err(Error::new(ErrorKind::Invalid, "unexpected text")
-                                .at_offset(de.tok.pos()));
-                        }
-                    }
-                    de.tok.take_text()
-                }
-                Tok::Mark(Mark::End(_)) => Cow::Borrowed(""),
-                Tok::Mark(other) => return Err(de.unexpected(other, "the method name")),
-            },
-            Mark::Empty(Tag::MethodName) => Cow::Borrowed(""),
-            other => return Err(de.unexpected(other, "<methodName>")),
-        }
-    };
+    let name = method_name(&mut de)?;
     if name.is_empty() {
         return Err(
             Error::new(ErrorKind::Invalid, "the method name is empty").at_offset(de.tok.pos())

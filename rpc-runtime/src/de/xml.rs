@@ -431,6 +431,27 @@ fn plain_end(b: &[u8], tag: Tag) -> Option<usize> {
     }
 }
 
+/// What follows the start tag of `tag` if `b` starts with exactly `<name>`: the name is
+/// compared, not looked up.
+#[inline(always)]
+fn plain_start_of(b: &[u8], tag: Tag) -> Option<&[u8]> {
+    let len = TAG_WORDS[tag as usize].0 + 2;
+    match b.get(..len)? {
+        [b'<', name @ .., b'>'] if tag.is_named(name) => b.get(len..),
+        _ => None,
+    }
+}
+
+/// Text with no reference (up to [`TEXT_WINDOW`] bytes) at the start of `b`, followed by
+/// exactly the end tag of `tag`: the text, the end tag with what follows, and what
+/// follows the end tag.
+#[inline(always)]
+fn plain_text(b: &[u8], tag: Tag) -> Option<(&[u8], &[u8], &[u8])> {
+    let n = find_either(b, b'<', b'&', TEXT_WINDOW)?;
+    let end = b.get(n..)?;
+    Some((b.get(..n)?, end, end.get(plain_end(end, tag)?..)?))
+}
+
 /// A 1 in every byte of a word.
 const ONES: u64 = u64::MAX / 255;
 /// The high bit of every byte of a word.
@@ -590,14 +611,12 @@ fn normalize_eol(s: &str) -> String {
 #[derive(Default)]
 struct TagStack {
     len: usize,
-    inline: [Option<Tag>; INLINE_DEPTH],
-    /// Bit `i`: quick-xml read the start tag of `inline[i]`.
-    inline_read: u32,
+    /// Each element with whether quick-xml read its start tag.
+    inline: [Option<(Tag, bool)>; INLINE_DEPTH],
     deeper: Vec<(Tag, bool)>,
 }
 
-/// Elements a [`TagStack`] holds in place: a call with values nested 7 deep. (At most 32:
-/// one bit each in `inline_read`.)
+/// Elements a [`TagStack`] holds in place: a call with values nested 7 deep.
 const INLINE_DEPTH: usize = 24;
 
 impl TagStack {
@@ -605,47 +624,43 @@ impl TagStack {
     #[inline]
     fn push(&mut self, tag: Tag, read: bool) {
         match self.inline.get_mut(self.len) {
-            Some(slot) => {
-                *slot = Some(tag);
-                let bit = 1 << self.len;
-                if read {
-                    self.inline_read |= bit;
-                } else {
-                    self.inline_read &= !bit;
-                }
-            }
+            Some(slot) => *slot = Some((tag, read)),
             None => self.deeper.push((tag, read)),
         }
         self.len += 1;
     }
 
-    /// Whether quick-xml read the start tag of the innermost element.
+    /// The innermost element, and whether quick-xml read its start tag.
     #[inline]
-    fn last_read(&self) -> bool {
-        match self.len.checked_sub(1) {
-            Some(i) if i < INLINE_DEPTH => self.inline_read & (1 << i) != 0,
-            Some(_) => self.deeper.last().is_some_and(|&(_, read)| read),
-            None => false,
+    fn top(&self) -> Option<(Tag, bool)> {
+        let i = self.len.checked_sub(1)?;
+        match self.inline.get(i) {
+            Some(slot) => *slot,
+            None => self.deeper.last().copied(),
         }
     }
 
     #[inline]
     fn pop(&mut self) -> Option<Tag> {
-        let top = self.last()?;
+        let (tag, _) = self.top()?;
         if self.len > INLINE_DEPTH {
             self.deeper.pop();
         }
         self.len -= 1;
-        Some(top)
+        Some(tag)
     }
 
     #[inline]
     fn last(&self) -> Option<Tag> {
-        let i = self.len.checked_sub(1)?;
-        match self.inline.get(i) {
-            Some(slot) => *slot,
-            None => self.deeper.last().map(|&(tag, _)| tag),
-        }
+        self.top().map(|(tag, _)| tag)
+    }
+
+    /// Whether quick-xml read the start tag of the innermost element, so that it reads
+    /// its end tag too. Every element with a namespace prefix is one of them, so its end
+    /// tag is checked against its written name, by [`Tokenizer::step`].
+    #[inline]
+    fn last_read(&self) -> bool {
+        self.top().is_some_and(|(_, read)| read)
     }
 
     #[inline]
@@ -1105,7 +1120,6 @@ impl<'a> Tokenizer<'a> {
     #[inline(always)]
     fn read(&mut self) -> Result<Tok> {
         if self.plain_ok
-            && self.plain_on()
             && let Some(tok) = self.plain()
         {
             return Ok(tok);
@@ -1117,19 +1131,20 @@ impl<'a> Tokenizer<'a> {
     #[inline(never)]
     fn read_by_events(&mut self) -> Result<Tok> {
         loop {
-            if self.plain_ok
-                && self.plain_on()
-                && let Some(tok) = self.plain()
-            {
-                return Ok(tok);
-            }
             match self.read_events() {
                 Ok(Some(tok)) => {
-                    self.plain_ok = !self.failed;
+                    self.plain_ok = !self.failed && self.plain_on();
                     return Ok(tok);
                 }
                 // The declaration, which plain markup may follow.
-                Ok(None) => self.plain_ok = !self.failed,
+                Ok(None) => {
+                    self.plain_ok = !self.failed && self.plain_on();
+                    if self.plain_ok
+                        && let Some(tok) = self.plain()
+                    {
+                        return Ok(tok);
+                    }
+                }
                 Err(e) => {
                     self.failed = true;
                     self.plain_ok = false;
@@ -1178,15 +1193,6 @@ impl<'a> Tokenizer<'a> {
         true
     }
 
-    /// Whether quick-xml read the start tag of the innermost open element, so that it
-    /// reads its end tag too (see [`TagStack`]). Every element with a namespace prefix is
-    /// one of them, so its end tag is checked against its written name, by
-    /// [`step`](Self::step).
-    #[inline(always)]
-    fn top_read(&self) -> bool {
-        self.stack.last_read()
-    }
-
     /// One token of markup in its plainest form, read by comparing bytes where quick-xml
     /// would read an event (or two): a start tag that is exactly `<name>` or `<name/>` for
     /// an XML-RPC name, the exact end tag `</name>` of the innermost element (unless
@@ -1198,31 +1204,16 @@ impl<'a> Tokenizer<'a> {
     /// those quick-xml's events give.
     #[inline]
     fn plain(&mut self) -> Option<Tok> {
-        let rest: &'a [u8] = self.reader.get_ref();
+        let (rest, b, skip) = self.after_blanks();
         let top = self.stack.last();
-        // Where quick-xml passes over blank text (see `skip_blanks`), so does this.
-        let skip = self.reader.config().trim_text_start;
-        let blank = if skip {
-            rest.iter()
-                .take_while(|&&b| quick_xml::utils::is_whitespace(b))
-                .count()
-        } else {
-            0
-        };
-        let b = rest.get(blank..)?;
         // A token's offset is where the reader stood before it, blanks included, as for
         // an event.
         let start = self.offset();
         match b {
             [b'<', b'/', ..] => {
                 let tag = top?;
-                if self.top_read() {
-                    return None;
-                }
-                let after = b.get(plain_end(b, tag)?..)?;
-                self.close(rest, after);
-                self.pos = start;
-                Some(Tok::Mark(Mark::End(tag)))
+                self.close_plain(rest, b, start, tag)
+                    .then_some(Tok::Mark(Mark::End(tag)))
             }
             [b'<', ..] => {
                 let (tag, empty, len) = plain_start(b)?;
@@ -1233,13 +1224,12 @@ impl<'a> Tokenizer<'a> {
                     }
                     self.root_seen = true;
                 }
-                self.advance(rest, after);
-                self.pos = start;
                 if empty {
+                    self.advance(rest, after);
+                    self.pos = start;
                     return Some(Tok::Mark(Mark::Empty(tag)));
                 }
-                self.stack.push(tag, false);
-                self.skip_blanks(tag.is_structural());
+                self.open_plain(rest, after, start, tag);
                 Some(Tok::Mark(Mark::Start(tag)))
             }
             [] => {
@@ -1252,42 +1242,72 @@ impl<'a> Tokenizer<'a> {
             }
             _ => {
                 let tag = top?;
-                if skip || self.top_read() {
+                if skip || self.stack.last_read() {
                     return None;
                 }
-                let len = find_either(b, b'<', b'&', TEXT_WINDOW)?;
-                let end = b.get(len..)?;
-                let after = end.get(plain_end(end, tag)?..)?;
-                let text = self.doc_slice(b.get(..len)?)?;
-                // Text with a character XML forbids is left to quick-xml too, so that the
-                // error comes where reading by events reports it.
-                let text = raw_piece(Cow::Borrowed(text), start).ok()?;
+                let (text, end, after) = plain_text(b, tag)?;
+                let text = self.plain_piece(text, start)?;
                 self.close(rest, after);
                 self.text = text;
                 self.pos = start;
-                self.peeked = Some((Mark::End(tag), start + len as u64));
+                self.peeked = Some((Mark::End(tag), start + (rest.len() - end.len()) as u64));
                 Some(Tok::Text)
             }
         }
     }
 
-    /// The reader's bytes and the offset of what it reads next, where markup may be read
-    /// in its plainest form now, with the blanks quick-xml would pass over passed over;
-    /// `None` where it may not (see [`plain`](Self::plain)) or outside the root.
+    /// The reader's bytes, those after the blank text quick-xml would pass over there (see
+    /// [`skip_blanks`](Self::skip_blanks)), and whether it would.
     #[inline(always)]
-    fn plain_at(&self) -> Option<(&'a [u8], &'a [u8], u64)> {
-        if !self.plain_ok || !self.plain_on() || self.peeked.is_some() || self.stack.is_empty() {
-            return None;
-        }
+    fn after_blanks(&self) -> (&'a [u8], &'a [u8], bool) {
         let rest: &'a [u8] = self.reader.get_ref();
-        let blank = if self.reader.config().trim_text_start {
-            rest.iter()
-                .take_while(|&&b| quick_xml::utils::is_whitespace(b))
-                .count()
-        } else {
-            0
+        if !self.reader.config().trim_text_start {
+            return (rest, rest, false);
+        }
+        let blank = rest
+            .iter()
+            .take_while(|&&b| quick_xml::utils::is_whitespace(b))
+            .count();
+        (rest, &rest[blank..], true)
+    }
+
+    /// Whether the readers of plain markup that the deserializer calls may read: as
+    /// [`plain`](Self::plain), with nothing peeked, inside the root.
+    #[inline(always)]
+    fn plain_ready(&self) -> bool {
+        self.plain_ok && self.peeked.is_none() && !self.stack.is_empty()
+    }
+
+    /// Raw text of the document as character data, when it needs no error: text with a
+    /// character XML forbids is left to quick-xml, so that the error comes where reading
+    /// by events reports it.
+    #[inline(always)]
+    fn plain_piece(&self, raw: &[u8], start: u64) -> Option<Cow<'a, str>> {
+        raw_piece(Cow::Borrowed(self.doc_slice(raw)?), start).ok()
+    }
+
+    /// Opens `tag`, whose plain start tag (at `start`) ends where `after` starts.
+    #[inline(always)]
+    fn open_plain(&mut self, rest: &'a [u8], after: &'a [u8], start: u64, tag: Tag) {
+        self.advance(rest, after);
+        self.stack.push(tag, false);
+        self.skip_blanks(tag.is_structural());
+        self.pos = start;
+    }
+
+    /// Closes the innermost element, `tag`, if `b` (at `start`) starts with exactly its
+    /// end tag and quick-xml did not read its start tag.
+    #[inline(always)]
+    fn close_plain(&mut self, rest: &'a [u8], b: &'a [u8], start: u64, tag: Tag) -> bool {
+        if self.stack.last_read() {
+            return false;
+        }
+        let Some(after) = plain_end(b, tag).and_then(|n| b.get(n..)) else {
+            return false;
         };
-        Some((rest, rest.get(blank..)?, self.offset()))
+        self.close(rest, after);
+        self.pos = start;
+        true
     }
 
     /// Reads the start tag of `tag` if it comes next in its plainest form (exactly
@@ -1302,20 +1322,15 @@ impl<'a> Tokenizer<'a> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn plain_open(&mut self, tag: Tag) -> bool {
-        let Some((rest, b, start)) = self.plain_at() else {
+        if !self.plain_ready() {
+            return false;
+        }
+        let (rest, b, _) = self.after_blanks();
+        let start = self.offset();
+        let Some(after) = plain_start_of(b, tag) else {
             return false;
         };
-        let len = TAG_WORDS[tag as usize].0 + 2;
-        let Some(after) = (match b.get(..len) {
-            Some([b'<', name @ .., b'>']) if tag.is_named(name) => b.get(len..),
-            _ => None,
-        }) else {
-            return false;
-        };
-        self.advance(rest, after);
-        self.stack.push(tag, false);
-        self.skip_blanks(tag.is_structural());
-        self.pos = start;
+        self.open_plain(rest, after, start, tag);
         true
     }
 
@@ -1325,52 +1340,19 @@ impl<'a> Tokenizer<'a> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     #[cfg_attr(debug_assertions, inline)]
     pub(crate) fn plain_close(&mut self, tag: Tag) -> bool {
-        if self.stack.last() != Some(tag) || self.top_read() {
+        if self.stack.last() != Some(tag) || !self.plain_ready() {
             return false;
         }
-        let Some((rest, b, start)) = self.plain_at() else {
-            return false;
-        };
-        let Some(after) = plain_end(b, tag).and_then(|n| b.get(n..)) else {
-            return false;
-        };
-        self.close(rest, after);
-        self.pos = start;
-        true
+        let (rest, b, _) = self.after_blanks();
+        let start = self.offset();
+        self.close_plain(rest, b, start, tag)
     }
 
     /// Whether the start tag of `tag` comes next in its plainest form, as
     /// [`plain_open`](Self::plain_open) would read it; nothing is read.
     #[inline]
     pub(crate) fn plain_sees(&self, tag: Tag) -> bool {
-        let len = TAG_WORDS[tag as usize].0 + 2;
-        matches!(
-            self.plain_at().and_then(|(_, b, _)| b.get(..len)),
-            Some([b'<', name @ .., b'>']) if tag.is_named(name)
-        )
-    }
-
-    /// Whether [`plain_value`](Self::plain_value) and [`plain_leaf`](Self::plain_leaf)
-    /// may read: as [`plain`](Self::plain), with nothing peeked, inside an element that
-    /// holds only elements (where blanks are passed over).
-    #[inline(always)]
-    fn plain_element_ok(&self) -> bool {
-        self.plain_ok
-            && self.plain_on()
-            && self.peeked.is_none()
-            && !self.stack.is_empty()
-            && self.reader.config().trim_text_start
-    }
-
-    /// The reader's bytes, and where they are after the blanks that start them.
-    #[inline(always)]
-    fn after_blanks(&self) -> (&'a [u8], usize) {
-        let rest: &'a [u8] = self.reader.get_ref();
-        let blank = rest
-            .iter()
-            .take_while(|&&b| quick_xml::utils::is_whitespace(b))
-            .count();
-        (rest, blank)
+        self.plain_ready() && plain_start_of(self.after_blanks().1, tag).is_some()
     }
 
     /// A whole element that holds text, `<name>id</name>`, read at once where reading
@@ -1381,26 +1363,18 @@ impl<'a> Tokenizer<'a> {
     /// `false`, with nothing read.
     #[inline]
     pub(crate) fn plain_leaf(&mut self, tag: Tag) -> bool {
-        if !self.plain_element_ok() {
+        if !self.plain_ready() {
             return false;
         }
-        let (rest, blank) = self.after_blanks();
+        let (rest, b, skip) = self.after_blanks();
         let start = self.offset();
-        let Some((text, end, after)) = rest.get(blank..).and_then(|b| {
-            let body = match plain_start(b)? {
-                (t, false, len) if t == tag => b.get(len..)?,
-                _ => return None,
-            };
-            let n = find_either(body, b'<', b'&', TEXT_WINDOW)?;
-            let end = body.get(n..)?;
-            Some((body.get(..n)?, end, end.get(plain_end(end, tag)?..)?))
-        }) else {
+        let Some((text, end, after)) = plain_start_of(b, tag)
+            .filter(|_| skip)
+            .and_then(|body| plain_text(body, tag))
+        else {
             return false;
         };
-        let Some(text) = self
-            .doc_slice(text)
-            .and_then(|t| raw_piece(Cow::Borrowed(t), start).ok())
-        else {
+        let Some(text) = self.plain_piece(text, start) else {
             return false;
         };
         self.pos = start + (rest.len() - end.len()) as u64;
@@ -1426,42 +1400,27 @@ impl<'a> Tokenizer<'a> {
         untyped: bool,
     ) -> Option<(Option<Tag>, u64)> {
         // A `<value>` that is the root is read token by token.
-        if !self.plain_element_ok() {
+        if !self.plain_ready() {
             return None;
         }
-        let (rest, blank) = self.after_blanks();
-        let body = rest.get(blank..)?.strip_prefix(b"<value>")?;
+        let (rest, b, skip) = self.after_blanks();
+        if !skip {
+            return None;
+        }
+        let body = plain_start_of(b, Tag::Value)?;
         let start = self.offset();
         let body_at = start + (rest.len() - body.len()) as u64;
         // The type (if any), the text, where the last token read (an end tag) starts, and
         // what follows it.
-        let (tag, text, end, after) = match body {
-            [b'<', b'/', ..] if untyped => {
-                (None, &body[..0], body, body.strip_prefix(b"</value>")?)
+        let (tag, (text, end, after)) = match plain_start(body) {
+            Some((tag, false, len)) if typed(tag) => {
+                (Some(tag), plain_text(body.get(len..)?, tag)?)
             }
-            [b'<', ..] => {
-                let (tag, empty, len) = plain_start(body)?;
-                if empty || !typed(tag) {
-                    return None;
-                }
-                let inner = body.get(len..)?;
-                let n = find_either(inner, b'<', b'&', TEXT_WINDOW)?;
-                let end = inner.get(n..)?;
-                (
-                    Some(tag),
-                    inner.get(..n)?,
-                    end,
-                    end.get(plain_end(end, tag)?..)?,
-                )
-            }
-            _ if untyped => {
-                let n = find_either(body, b'<', b'&', TEXT_WINDOW)?;
-                let end = body.get(n..)?;
-                (None, body.get(..n)?, end, end.strip_prefix(b"</value>")?)
-            }
+            // Text (perhaps none) and the value's end tag.
+            _ if untyped => (None, plain_text(body, Tag::Value)?),
             _ => return None,
         };
-        let text = raw_piece(Cow::Borrowed(self.doc_slice(text)?), start).ok()?;
+        let text = self.plain_piece(text, start)?;
         self.pos = start + (rest.len() - end.len()) as u64;
         self.advance(rest, after);
         self.text = text;

@@ -298,12 +298,7 @@ impl Registry {
                 body: body_read,
             };
             // The parameters are decoded here; the handler's future owns what it needs.
-            // (A span nobody wants is not entered: see below.)
-            let begun = if span.is_disabled() {
-                self.start(ctx.method(), known, source, settings, &ctx)
-            } else {
-                span.in_scope(|| self.start(ctx.method(), known, source, settings, &ctx))
-            };
+            let begun = self.start_in(&span, ctx.method(), known, source, settings, &ctx);
             // Free the request before the handler runs: a large call then never holds
             // both its XML and its reply at once.
             drop(body);
@@ -334,25 +329,21 @@ impl Registry {
         }
     }
 
-    /// Runs one call (never `system.multicall`): lookup, parameter decoding, the handler
-    /// inside its [`Context`], panics and the deadline.
+    /// Runs one call (never `system.multicall`) to the method `known` (looked up already,
+    /// for its context's name): parameter decoding, the handler inside its [`Context`],
+    /// panics and the deadline.
     async fn call_one(
         &self,
+        known: Option<&Known>,
         source: Source<'_>,
         settings: &DispatchSettings,
         ctx: Context,
         deadline: Option<Instant>,
     ) -> Result<Vec<u8>, Fault> {
         let method = ctx.method();
-        let known = self.names.get(method);
         let span = call_span(method);
         let started = timer();
-        let begun = if span.is_disabled() {
-            self.start(method, known, source, settings, &ctx)
-        } else {
-            span.in_scope(|| self.start(method, known, source, settings, &ctx))
-        };
-        let result = match begun {
+        let result = match self.start_in(&span, method, known, source, settings, &ctx) {
             Started::Done(r) => r,
             Started::Running(fut) => {
                 let running = run(fut, ctx, deadline, settings);
@@ -374,6 +365,25 @@ impl Registry {
         match self.names.get_key_value(name) {
             Some((wire, known)) => (Some(known), Arc::clone(wire)),
             None => (None, Arc::from(name)),
+        }
+    }
+
+    /// [`start`](Self::start) inside `span`, which is not entered if no subscriber wants
+    /// it (entering and leaving a disabled span still costs work when `tracing` logs
+    /// through `log`).
+    fn start_in(
+        &self,
+        span: &tracing::Span,
+        name: &str,
+        known: Option<&Known>,
+        source: Source<'_>,
+        settings: &DispatchSettings,
+        ctx: &Context,
+    ) -> Started {
+        if span.is_disabled() {
+            self.start(name, known, source, settings, ctx)
+        } else {
+            span.in_scope(|| self.start(name, known, source, settings, ctx))
         }
     }
 
@@ -542,10 +552,10 @@ impl Registry {
                 )),
                 Ok((name, params)) => {
                     let source = Source::Values(Some(params));
-                    let (_, method) = self.lookup(&name);
+                    let (known, method) = self.lookup(&name);
                     let ctx =
                         Context::for_call(env.peer, env.headers.clone(), method, settings.codec, 0);
-                    Box::pin(self.call_one(source, settings, ctx, Some(deadline))).await
+                    Box::pin(self.call_one(known, source, settings, ctx, Some(deadline))).await
                 }
             };
             match result {
